@@ -1,0 +1,274 @@
+import { getContext, setContext } from 'svelte';
+import { fetchConfig } from './api/client.ts';
+import type { AppConfig, TokenCallResult, UpstreamExchange } from './api/wire.ts';
+import { buildAuthorizeUrl, type ExplainedParam } from './oauth/authorizeUrl.ts';
+import { type CallbackResult, parseCallbackInput } from './oauth/callback.ts';
+import { environmentInfo, type EnvironmentInfo } from './oauth/environments.ts';
+import { codeChallengeS256, createCodeVerifier, createState } from './oauth/pkce.ts';
+import type { TokenSet } from './oauth/tokenResponse.ts';
+import {
+  emptySession,
+  type Profile,
+  type ProfileSession,
+  Storage,
+  type StorageStatus,
+} from './storage/index.ts';
+
+/**
+ * The app's state: profiles, the active profile's walk through the flow, and the secrets typed
+ * this session (memory only, unless the user asks to remember one). Every change that matters
+ * is written to storage straight away, so a reload at any step loses nothing.
+ */
+export class DebuggerState {
+  config = $state.raw<AppConfig | null>(null);
+  profiles = $state<Profile[]>([]);
+  activeId = $state<string | null>(null);
+  session = $state<ProfileSession>(emptySession());
+  /** Secrets typed in this tab, by profile id. Never persisted unless remembered (sealed). */
+  secrets = $state<Record<string, string>>({});
+  callbackResult = $state.raw<CallbackResult | null>(null);
+  storageStatus = $state.raw<StorageStatus>({ persistent: true });
+  problems = $state<string[]>([]);
+  ready = $state(false);
+  loadError = $state<string | null>(null);
+
+  profile = $derived(this.profiles.find((p) => p.id === this.activeId) ?? null);
+  environment = $derived.by((): EnvironmentInfo | null =>
+    this.profile && this.config
+      ? environmentInfo(this.profile.environment, this.config.origin)
+      : null,
+  );
+  serverHoldsSecret = $derived(
+    Boolean(this.profile && this.config?.serverSecrets[this.profile.environment]),
+  );
+  typedSecret = $derived(this.activeId ? (this.secrets[this.activeId] ?? '') : '');
+
+  #storage: Storage | null = null;
+
+  get storage(): Storage {
+    if (!this.#storage) throw new Error('DebuggerState.init() has not finished');
+    return this.#storage;
+  }
+
+  async init(): Promise<void> {
+    try {
+      const [config, storage] = await Promise.all([fetchConfig(), Storage.open()]);
+      this.config = config;
+      this.#storage = storage;
+      this.storageStatus = storage.status;
+      let profiles = await storage.loadProfiles();
+      if (profiles.length === 0) {
+        profiles = [this.#simulatorProfile(config)];
+        await storage.saveProfiles(profiles);
+      }
+      this.profiles = profiles;
+      const active = await storage.loadActiveProfileId();
+      await this.selectProfile(profiles.some((p) => p.id === active) ? active! : profiles[0].id);
+      this.problems = [...storage.problems];
+      this.ready = true;
+    } catch (error) {
+      this.loadError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  #simulatorProfile(config: AppConfig): Profile {
+    return {
+      id: crypto.randomUUID(),
+      name: 'Simulator demo',
+      environment: 'simulator',
+      clientId: config.simulator.clientId,
+      redirectUri: config.simulator.redirectUri,
+      scope: 'read+write',
+      rememberSecret: false,
+      createdAt: Date.now(),
+    };
+  }
+
+  async selectProfile(id: string): Promise<void> {
+    this.activeId = id;
+    this.callbackResult = null;
+    this.session = await this.storage.loadSession(id);
+    const profile = this.profiles.find((p) => p.id === id);
+    if (profile?.rememberSecret && this.secrets[id] === undefined) {
+      const secret = await this.storage.loadSecret(id);
+      if (secret) this.secrets[id] = secret;
+    }
+    await this.storage.saveActiveProfileId(id);
+  }
+
+  async saveProfiles(): Promise<void> {
+    await this.storage.saveProfiles($state.snapshot(this.profiles));
+  }
+
+  async updateProfile(patch: Partial<Omit<Profile, 'id' | 'createdAt'>>): Promise<void> {
+    const profile = this.profile;
+    if (!profile) return;
+    Object.assign(profile, patch);
+    await this.saveProfiles();
+    if (patch.rememberSecret === false) await this.storage.deleteSecret(profile.id);
+    if (patch.rememberSecret === true && this.typedSecret) {
+      await this.storage.saveSecret(profile.id, this.typedSecret);
+    }
+  }
+
+  async setSecret(secret: string): Promise<void> {
+    const profile = this.profile;
+    if (!profile) return;
+    this.secrets[profile.id] = secret;
+    if (profile.rememberSecret) {
+      if (secret) await this.storage.saveSecret(profile.id, secret);
+      else await this.storage.deleteSecret(profile.id);
+    }
+  }
+
+  async addProfile(name: string): Promise<void> {
+    const base = this.profile;
+    const profile: Profile = {
+      id: crypto.randomUUID(),
+      name: name.trim() || `Profile ${this.profiles.length + 1}`,
+      environment: base?.environment ?? 'simulator',
+      clientId: base?.clientId ?? '',
+      redirectUri: base?.redirectUri ?? `${location.origin}/callback`,
+      scope: base?.scope ?? 'read+write',
+      rememberSecret: false,
+      createdAt: Date.now(),
+    };
+    this.profiles.push(profile);
+    await this.saveProfiles();
+    await this.selectProfile(profile.id);
+  }
+
+  /** Wipes everything the profile had: session, tokens, remembered secret, typed secret. */
+  async forgetProfile(id: string): Promise<void> {
+    await this.storage.forgetProfile(id);
+    delete this.secrets[id];
+    this.profiles = this.profiles.filter((p) => p.id !== id);
+    if (this.profiles.length === 0 && this.config)
+      this.profiles = [this.#simulatorProfile(this.config)];
+    await this.saveProfiles();
+    await this.selectProfile(this.profiles[0].id);
+  }
+
+  async #saveSession(): Promise<void> {
+    if (this.activeId) await this.storage.saveSession(this.activeId, $state.snapshot(this.session));
+  }
+
+  async patchSession(patch: Partial<ProfileSession>): Promise<void> {
+    Object.assign(this.session, patch);
+    await this.#saveSession();
+  }
+
+  /** Step 2: a fresh state and PKCE verifier, remembered as the pending authorization. */
+  async startAuthorization(): Promise<{ url: string; params: ExplainedParam[] }> {
+    const profile = this.profile;
+    const env = this.environment;
+    if (!profile || !env) throw new Error('No profile selected');
+    const state = createState();
+    const codeVerifier = createCodeVerifier();
+    const built = buildAuthorizeUrl({
+      authorizeEndpoint: env.authorizeEndpoint,
+      clientId: profile.clientId,
+      redirectUri: profile.redirectUri,
+      scope: profile.scope,
+      state,
+      codeChallenge: await codeChallengeS256(codeVerifier),
+    });
+    await this.patchSession({
+      pending: {
+        profileId: profile.id,
+        state,
+        codeVerifier,
+        clientId: profile.clientId,
+        redirectUri: profile.redirectUri,
+        authorizeUrl: built.url,
+        createdAt: Date.now(),
+      },
+    });
+    return built;
+  }
+
+  /** Step 3 via /callback: find the authorization this answers (any profile), then check it. */
+  async captureCallback(query: string): Promise<void> {
+    // A one-off read, not reactive state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const state = new URLSearchParams(query).get('state');
+    const pending = await this.storage.findPending(
+      state,
+      this.profiles.map((p) => p.id),
+    );
+    if (pending && pending.profileId !== this.activeId) await this.selectProfile(pending.profileId);
+    this.#acceptResult(parseCallbackInput(query, pending), 'callback');
+  }
+
+  /** Step 3 by hand: a pasted bare code, query string or whole redirect URL. */
+  acceptPasted(input: string): void {
+    this.#acceptResult(parseCallbackInput(input, this.session.pending), 'paste');
+  }
+
+  #acceptResult(result: CallbackResult, source: 'callback' | 'paste'): void {
+    this.callbackResult = result;
+    if (!result.ok) return;
+    void this.patchSession({
+      code: {
+        value: result.code,
+        state: result.state,
+        capturedAt: Date.now(),
+        source,
+        exchangedAt: null,
+      },
+      // A state is good for one answer: once matched, the pending authorization is spent.
+      pending: result.stateCheck === 'matched' ? null : this.session.pending,
+    });
+  }
+
+  async recordExchange(call: TokenCallResult, tokens: TokenSet | null): Promise<void> {
+    const code = this.session.code ? { ...this.session.code, exchangedAt: call.startedAt } : null;
+    await this.patchSession({
+      exchange: call,
+      code,
+      ...(tokens ? { tokens, verify: null, refresh: null, rotation: null } : {}),
+    });
+  }
+
+  async recordVerify(call: UpstreamExchange): Promise<void> {
+    await this.patchSession({ verify: call });
+  }
+
+  /**
+   * A refresh rotates both tokens and kills the old pair at once, so the new pair is written to
+   * storage before anything else happens. If writing fails the caller still has it to show.
+   */
+  async recordRefresh(call: TokenCallResult, fresh: TokenSet | null): Promise<void> {
+    const previous = this.session.tokens;
+    if (!fresh || !previous) {
+      await this.patchSession({ refresh: call });
+      return;
+    }
+    await this.patchSession({
+      refresh: call,
+      tokens: fresh,
+      verify: null,
+      rotation: { at: call.startedAt, previous, oldAccessStatus: null, oldRefreshError: null },
+    });
+  }
+
+  async recordRotationCheck(check: {
+    oldAccessStatus: number | null;
+    oldRefreshError: string | null;
+  }) {
+    if (this.session.rotation)
+      await this.patchSession({ rotation: { ...this.session.rotation, ...check } });
+  }
+}
+
+const KEY = Symbol('DebuggerState');
+
+export function setDebuggerState(state: DebuggerState): DebuggerState {
+  return setContext(KEY, state);
+}
+
+export function getDebuggerState(): DebuggerState {
+  const state = getContext<DebuggerState | undefined>(KEY);
+  if (!state) throw new Error('getDebuggerState() needs an <App> (setDebuggerState) above it');
+  return state;
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { parseCallbackInput, type CallbackResult, type PendingAuthorization } from './callback.ts';
+
+const CODE = '0123456789abcdef0123456789abcdef01234567';
+const pending: PendingAuthorization = {
+  profileId: 'p1',
+  state: 'S7ate-value_xyz',
+  codeVerifier: 'v'.repeat(43),
+  clientId: 'client',
+  redirectUri: 'http://127.0.0.1:5173/callback',
+  authorizeUrl: 'https://app.pandadoc.com/oauth2/authorize?client_id=client',
+  createdAt: 0,
+};
+
+function failure(result: CallbackResult) {
+  if (result.ok) throw new Error(`expected failure, got ok with code ${result.code}`);
+  return result;
+}
+function success(result: CallbackResult) {
+  if (!result.ok) throw new Error(`expected ok, got ${result.code}: ${result.message}`);
+  return result;
+}
+
+describe('parseCallbackInput: success', () => {
+  it('accepts the full redirect URL and matches state', () => {
+    const r = success(
+      parseCallbackInput(
+        `http://127.0.0.1:5173/callback?state=${pending.state}&code=${CODE}`,
+        pending,
+      ),
+    );
+    expect(r).toEqual({
+      ok: true,
+      code: CODE,
+      state: pending.state,
+      stateCheck: 'matched',
+      warnings: [],
+    });
+  });
+
+  it('accepts any origin and path, surrounding whitespace and a #fragment', () => {
+    const r = success(
+      parseCallbackInput(
+        `  https://example.org/x/y?code=${CODE}&state=${pending.state}#_=_ \n`,
+        pending,
+      ),
+    );
+    expect(r.code).toBe(CODE);
+    expect(r.stateCheck).toBe('matched');
+  });
+
+  it('accepts a query string with or without ?', () => {
+    for (const q of [
+      `?state=${pending.state}&code=${CODE}`,
+      `state=${pending.state}&code=${CODE}`,
+    ]) {
+      expect(success(parseCallbackInput(q, pending)).code).toBe(CODE);
+    }
+  });
+
+  it('accepts a URL without a scheme', () => {
+    const r = parseCallbackInput(
+      `localhost:5173/callback?state=${pending.state}&code=${CODE}`,
+      pending,
+    );
+    expect(success(r).stateCheck).toBe('matched');
+  });
+
+  it('accepts a bare code without checking state', () => {
+    const r = success(parseCallbackInput(CODE, null));
+    expect(r.stateCheck).toBe('not_checked');
+    expect(r.state).toBeNull();
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/state could not be checked/);
+  });
+
+  it('warns when a bare code is not 40 lowercase hex', () => {
+    const r = success(parseCallbackInput('abc-DEF_123', pending));
+    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings[1]).toMatch(/40 lowercase hex characters; this one is 11 characters/);
+  });
+
+  it('warns about uppercase hex', () => {
+    const r = success(parseCallbackInput(CODE.toUpperCase(), null));
+    expect(r.warnings.join(' ')).toMatch(/uppercase/);
+  });
+
+  it('warns about a short hex code in a URL but still matches state', () => {
+    const r = success(parseCallbackInput(`?state=${pending.state}&code=abcdef12`, pending));
+    expect(r.stateCheck).toBe('matched');
+    expect(r.warnings.join(' ')).toMatch(/this one is 8 characters/);
+  });
+
+  it('reads the parameters from a #fragment, with a warning', () => {
+    const r = success(
+      parseCallbackInput(`http://x/cb#state=${pending.state}&code=${CODE}`, pending),
+    );
+    expect(r.code).toBe(CODE);
+    expect(r.warnings.join(' ')).toMatch(/fragment/);
+  });
+
+  it('matches an empty state when the pending state is empty too', () => {
+    const r = parseCallbackInput(`?state=&code=${CODE}`, { ...pending, state: '' });
+    expect(success(r).stateCheck).toBe('matched');
+  });
+});
+
+describe('parseCallbackInput: failures', () => {
+  it('rejects empty input', () => {
+    expect(failure(parseCallbackInput('   \n', pending)).code).toBe('empty');
+  });
+
+  it.each([
+    ['{"code":1}', /JSON/],
+    ['<html><body>hi</body></html>', /HTML/],
+    ['hello world', /spaces/],
+    ['abc', /too short/],
+    ['abc%20defghij', /characters a code never has/],
+    ['x'.repeat(600), /too long/],
+  ])('calls %j garbage and says what it saw', (input, message) => {
+    const r = failure(parseCallbackInput(input, pending));
+    expect(r.code).toBe('garbage');
+    expect(r.message).toMatch(message);
+    expect(r.hint.length).toBeGreaterThan(10);
+  });
+
+  it('never echoes more than about 40 characters of input', () => {
+    const long = 'lorem ipsum '.repeat(50);
+    const r = failure(parseCallbackInput(long, pending));
+    expect(r.message.length).toBeLessThan(long.length);
+    expect(r.message).not.toContain('lorem ipsum '.repeat(4));
+  });
+
+  it('says a URL without code or error is missing the code', () => {
+    const r = failure(parseCallbackInput('http://127.0.0.1:5173/callback?state=abc', pending));
+    expect(r.code).toBe('missing_code');
+    expect(r.message).toBe('That looks like a URL but it has no code= or error= parameter.');
+  });
+
+  it('says an empty code= is missing the code', () => {
+    expect(failure(parseCallbackInput(`?state=${pending.state}&code=`, pending)).code).toBe(
+      'missing_code',
+    );
+  });
+
+  it('explains access_denied', () => {
+    const r = failure(parseCallbackInput('http://x/callback?state=s&error=access_denied', null));
+    expect(r.code).toBe('access_denied');
+    expect(r.message).toMatch(/clicked Deny/);
+  });
+
+  it('reports other errors with their description', () => {
+    const r = failure(
+      parseCallbackInput(
+        '?error=invalid_scope&error_description=Bad+scope+openid&state=s',
+        pending,
+      ),
+    );
+    expect(r.code).toBe('authorize_error');
+    expect(r.message).toContain('"invalid_scope"');
+    expect(r.message).toContain('Bad scope openid');
+    expect(r.hint).toMatch(/read\+write/);
+  });
+
+  it('needs a pending authorization to check state', () => {
+    const r = failure(parseCallbackInput(`?state=abc&code=${CODE}`, null));
+    expect(r.code).toBe('no_pending');
+    expect(r.hint).toMatch(/bare code/);
+  });
+
+  it('flags a missing state', () => {
+    expect(failure(parseCallbackInput(`http://x/cb?code=${CODE}`, pending)).code).toBe(
+      'state_missing',
+    );
+  });
+
+  it('explains an empty echoed state', () => {
+    const r = failure(parseCallbackInput(`?state=&code=${CODE}`, pending));
+    expect(r.code).toBe('state_empty');
+    expect(r.message).toMatch(/carried no state/);
+  });
+
+  it('flags a different state', () => {
+    const r = failure(parseCallbackInput(`?state=other&code=${CODE}`, pending));
+    expect(r.code).toBe('state_mismatch');
+    expect(r.message).toMatch(/different or older/);
+  });
+
+  it('is case-sensitive about state', () => {
+    const r = parseCallbackInput(`?state=${pending.state.toUpperCase()}&code=${CODE}`, pending);
+    expect(failure(r).code).toBe('state_mismatch');
+  });
+});

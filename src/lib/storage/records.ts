@@ -1,0 +1,98 @@
+import type { TokenCallResult, UpstreamExchange } from '../api/wire.ts';
+import type { PendingAuthorization } from '../oauth/callback.ts';
+import { isEnvironmentId, type EnvironmentId } from '../oauth/environments.ts';
+import type { TokenSet } from '../oauth/tokenResponse.ts';
+
+/** The shapes kept in IndexedDB, with the tiny checks that narrow what comes back out. */
+
+export const SCHEMA_VERSION = 1;
+
+export interface Profile {
+  id: string;
+  name: string;
+  environment: EnvironmentId;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  /** The user asked to keep this profile's typed client secret (sealed) on this device. */
+  rememberSecret: boolean;
+  createdAt: number;
+}
+
+export interface CapturedCode {
+  value: string;
+  state: string | null;
+  capturedAt: number;
+  source: 'callback' | 'paste';
+  /** Set once an exchange has been sent with it: PandaDoc codes work once. */
+  exchangedAt: number | null;
+}
+
+export interface Rotation {
+  at: number;
+  previous: TokenSet;
+  /** Outcome of trying the previous pair after the refresh. */
+  oldAccessStatus: number | null;
+  oldRefreshError: string | null;
+}
+
+/** Everything one profile's walk through the flow has produced. Stored sealed. */
+export interface ProfileSession {
+  pending: PendingAuthorization | null;
+  code: CapturedCode | null;
+  tokens: TokenSet | null;
+  exchange: TokenCallResult | null;
+  verify: UpstreamExchange | null;
+  refresh: TokenCallResult | null;
+  rotation: Rotation | null;
+}
+
+export function emptySession(): ProfileSession {
+  return {
+    pending: null,
+    code: null,
+    tokens: null,
+    exchange: null,
+    verify: null,
+    refresh: null,
+    rotation: null,
+  };
+}
+
+const str = (v: unknown): v is string => typeof v === 'string';
+
+export function isProfile(value: unknown): value is Profile {
+  const p = value as Profile | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    str(p.id) &&
+    str(p.name) &&
+    isEnvironmentId(p.environment) &&
+    str(p.clientId) &&
+    str(p.redirectUri) &&
+    str(p.scope) &&
+    typeof p.rememberSecret === 'boolean' &&
+    typeof p.createdAt === 'number'
+  );
+}
+
+/** Keeps the fields a session record must have, filling the rest, so one odd field loses nothing else. */
+export function toSession(value: unknown): ProfileSession | null {
+  if (typeof value !== 'object' || value === null) return null;
+  return { ...emptySession(), ...(value as Partial<ProfileSession>) };
+}
+
+export interface Versioned<T> {
+  v: number;
+  data: T;
+}
+
+export function isVersioned(value: unknown): value is Versioned<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Versioned<unknown>).v === 'number' &&
+    'data' in value
+  );
+}

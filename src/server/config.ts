@@ -1,0 +1,62 @@
+/** Server configuration, read once from the environment. Node only. */
+
+export type EnvironmentId = 'simulator' | 'us' | 'eu';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Origin the browser uses to reach this server, e.g. http://127.0.0.1:5173. */
+  origin: string;
+  /** Where the pass-through paths (/oauth2/access_token, /public/v1/...) forward to. */
+  defaultUpstream: EnvironmentId;
+  /** Upper bound for one upstream call. */
+  upstreamTimeoutMs: number;
+  simulator: {
+    clientId: string;
+    clientSecret: string;
+    /** The demo app's single registered redirect URI: the app's own /callback. */
+    redirectUri: string;
+  };
+  /** Client secrets held by the server, per environment, so the browser never sees them. */
+  serverSecrets: Partial<Record<EnvironmentId, string>>;
+}
+
+export const DEFAULT_SIM_CLIENT_ID = 'sim-demo-client-0d6f3b';
+export const DEFAULT_SIM_CLIENT_SECRET = 'sim-demo-secret-8a41c7e2b9';
+
+function isEnvironmentId(value: string): value is EnvironmentId {
+  return value === 'simulator' || value === 'us' || value === 'eu';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  const host = env.HOST || '127.0.0.1';
+  const port = Number(env.PORT || 5173);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
+  }
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const upstream = env.DEFAULT_UPSTREAM || 'simulator';
+  if (!isEnvironmentId(upstream)) {
+    throw new Error(
+      `DEFAULT_UPSTREAM must be simulator, us or eu, got ${JSON.stringify(upstream)}`,
+    );
+  }
+  const timeout = Number(env.UPSTREAM_TIMEOUT_MS || 15000);
+  const clientSecret = env.SIM_CLIENT_SECRET || DEFAULT_SIM_CLIENT_SECRET;
+  const serverSecrets: ServerConfig['serverSecrets'] = { simulator: clientSecret };
+  if (env.PANDADOC_US_CLIENT_SECRET) serverSecrets.us = env.PANDADOC_US_CLIENT_SECRET;
+  if (env.PANDADOC_EU_CLIENT_SECRET) serverSecrets.eu = env.PANDADOC_EU_CLIENT_SECRET;
+  return {
+    host,
+    port,
+    origin,
+    defaultUpstream: upstream,
+    upstreamTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 15000,
+    simulator: {
+      clientId: env.SIM_CLIENT_ID || DEFAULT_SIM_CLIENT_ID,
+      clientSecret,
+      redirectUri: env.SIM_REDIRECT_URI || `${origin}/callback`,
+    },
+    serverSecrets,
+  };
+}

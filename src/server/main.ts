@@ -1,0 +1,45 @@
+import { appendFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createServerApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+/** `npm start`: the built app, its API, the pass-through paths and the simulator on one port. */
+const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
+if (!existsSync(`${distDir}/index.html`)) {
+  console.error('No built app in dist/. Run `npm run build` first (`npm start` does it for you).');
+  process.exit(1);
+}
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  console.error(`Configuration error: ${(error as Error).message}`);
+  process.exit(1);
+}
+const logFile = process.env.LOG_FILE;
+const quiet = process.env.LOG_REQUESTS === '0';
+const { app } = createServerApp({
+  config,
+  distDir,
+  log: (line) => {
+    if (!quiet) console.log(line);
+    if (logFile) appendFileSync(logFile, `${line}\n`);
+  },
+});
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => {
+  console.log(
+    `PandaDoc OAuth Debugger ready at ${config.origin}/ (pass-through → ${config.defaultUpstream})`,
+  );
+});
+server.on('error', (error: NodeJS.ErrnoException) => {
+  console.error(
+    error.code === 'EADDRINUSE'
+      ? `Port ${config.port} is in use. Set PORT to another port, e.g. PORT=5180 npm start.`
+      : `Server error: ${error.message}`,
+  );
+  process.exit(1);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

@@ -1,0 +1,116 @@
+/** The simulator's HTTP face, as a hono sub-app mounted at `basePath` (default `/sim`). */
+import { Hono, type Context } from 'hono';
+import { consentPage, errorPage } from './html.ts';
+import type { BasicCredentials, JsonResult, SimulatorCore } from './state.ts';
+
+export interface SimulatorAppOptions {
+  /** Where the main server mounts this app; the consent form posts to `${basePath}/oauth2/authorize`. */
+  basePath?: string;
+}
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+};
+
+/** `form-action` also governs the redirect after the POST, so the redirect URI's origin is allowed. */
+function csp(redirectUri?: string): string {
+  let formAction = "'self'";
+  try {
+    if (redirectUri) {
+      const { origin, protocol } = new URL(redirectUri);
+      if (protocol === 'http:' || protocol === 'https:') formAction += ` ${origin}`;
+    }
+  } catch {
+    // Not an absolute URL: 'self' only.
+  }
+  return `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`;
+}
+
+function html(body: string, status: number, redirectUri?: string): Response {
+  return new Response(body, {
+    status,
+    headers: { ...PAGE_HEADERS, 'Content-Security-Policy': csp(redirectUri) },
+  });
+}
+
+function json({ status, body }: JsonResult): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+  });
+}
+
+/** Like Django's request.POST: only form-encoded and multipart bodies populate it. */
+async function readForm(c: Context): Promise<URLSearchParams> {
+  const type = (c.req.header('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return new URLSearchParams(await c.req.text());
+  if (type === 'multipart/form-data') {
+    const form = new URLSearchParams();
+    try {
+      for (const [key, value] of await c.req.formData()) {
+        if (typeof value === 'string') form.append(key, value);
+      }
+    } catch {
+      // A malformed multipart body populates nothing.
+    }
+    return form;
+  }
+  return new URLSearchParams();
+}
+
+/** `Authorization: Basic base64(id:secret)`; anything else (e.g. `API-Key …`) is ignored. */
+export function parseBasicAuth(header: string | undefined): BasicCredentials | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+export function createSimulator(core: SimulatorCore, options: SimulatorAppOptions = {}): Hono {
+  const formAction = `${(options.basePath ?? '/sim').replace(/\/+$/, '')}/oauth2/authorize`;
+  const app = new Hono();
+
+  app.get('/oauth2/authorize', (c) => {
+    const result = core.authorize(new URL(c.req.url).searchParams);
+    if (result.kind === 'error') return html(errorPage(result), result.status);
+    return html(consentPage(result, formAction), 200, result.request.redirectUri);
+  });
+
+  app.post('/oauth2/authorize', async (c) => {
+    const form = await readForm(c);
+    const result = core.decide(form, form.get('decision') === 'allow');
+    if (result.kind === 'error') return html(errorPage(result), result.status);
+    return new Response(null, {
+      status: 302,
+      headers: {
+        Location: result.location,
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      },
+    });
+  });
+
+  for (const path of ['/oauth2/access_token', '/oauth2/access_token/']) {
+    app.post(path, async (c) => {
+      const form = await readForm(c);
+      return json(core.token(form, parseBasicAuth(c.req.header('Authorization'))));
+    });
+    app.get(path, () =>
+      json({
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'Only POST requests allowed.' },
+      }),
+    );
+  }
+
+  app.get('/public/v1/members/current', (c) =>
+    json(core.currentMember(c.req.header('Authorization'))),
+  );
+
+  return app;
+}

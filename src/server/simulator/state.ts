@@ -1,0 +1,151 @@
+/** The simulator's core: clients, the demo user, codes and tokens. Pure TypeScript, no HTTP. */
+import {
+  type AuthorizeError,
+  type AuthorizeRequest,
+  type ParamSource,
+  type RegisteredClient,
+  buildRedirect,
+  validateAuthorize,
+} from './authorize.ts';
+import { DEMO_USER, type DemoUser, memberBody } from './member.ts';
+import {
+  type SimulatorSettings,
+  type SimulatorSettingsValues,
+  createSettings,
+} from './settings.ts';
+import { type JsonResult, TokenStore, oauthError } from './tokens.ts';
+
+export type { AuthorizeError, AuthorizeRequest, ParamSource, RegisteredClient };
+export type { JsonBody, JsonResult } from './tokens.ts';
+export { ACCESS_TOKEN_LIFETIME_MS, CODE_LIFETIME_MS, EXPIRES_IN } from './tokens.ts';
+
+export interface SimulatorCoreOptions extends RegisteredClient {
+  /** Wall clock in ms; defaults to Date.now. The core adds `clockOffsetMs` to it. */
+  now?: () => number;
+  settings?: Partial<SimulatorSettingsValues>;
+}
+
+export type ConsentDescriptor = { kind: 'consent'; request: AuthorizeRequest; user: DemoUser };
+export type AuthorizeResult = ConsentDescriptor | AuthorizeError;
+export type DecideResult = { kind: 'redirect'; location: string } | AuthorizeError;
+
+export interface BasicCredentials {
+  id: string;
+  secret: string;
+}
+
+export class SimulatorCore {
+  readonly settings: SimulatorSettings;
+  readonly user: DemoUser = DEMO_USER;
+  /** Added to `now()`: advance it to age codes and tokens without waiting. */
+  clockOffsetMs = 0;
+  private readonly now: () => number;
+  private readonly clients = new Map<string, RegisteredClient>();
+  private readonly store: TokenStore;
+
+  constructor({ now = Date.now, settings, ...client }: SimulatorCoreOptions) {
+    this.now = now;
+    this.settings = createSettings(settings);
+    this.store = new TokenStore(
+      () => this.time(),
+      () => this.settings.scopeStyle,
+    );
+    this.registerClient(client);
+  }
+
+  /** The demo app registered at construction. */
+  get client(): RegisteredClient {
+    return this.clients.values().next().value as RegisteredClient;
+  }
+
+  /** Register another app (e.g. to show that one client can't use another's code). */
+  registerClient(client: RegisteredClient): void {
+    const { clientId, clientSecret, redirectUri } = client;
+    this.clients.set(clientId, { clientId, clientSecret, redirectUri });
+  }
+
+  findClient(clientId: string): RegisteredClient | undefined {
+    return this.clients.get(clientId);
+  }
+
+  /** Simulated time in ms: `now() + clockOffsetMs`. */
+  time(): number {
+    return this.now() + this.clockOffsetMs;
+  }
+
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  /** Forget every code and token and rewind the clock (settings have their own reset()). */
+  clear(): void {
+    this.store.clear();
+    this.clockOffsetMs = 0;
+  }
+
+  /** GET /oauth2/authorize: a consent screen for the signed-in demo user, or an error page. */
+  authorize(query: ParamSource): AuthorizeResult {
+    const result = validateAuthorize(query, (id) => this.findClient(id));
+    if (result.kind !== 'ok') return result;
+    return { kind: 'consent', request: result.request, user: this.user };
+  }
+
+  /** POST /oauth2/authorize: re-validates every parameter, then builds the redirect back. */
+  decide(params: ParamSource, approve: boolean): DecideResult {
+    const result = validateAuthorize(params, (id) => this.findClient(id));
+    if (result.kind !== 'ok') return result;
+    const { client, redirectUri, state, grant } = result.request;
+    if (!approve) {
+      const location = buildRedirect(redirectUri, state, ['error', 'access_denied']);
+      return { kind: 'redirect', location };
+    }
+    const code = this.store.issueCode({
+      clientId: client.clientId,
+      userId: this.user.user_id,
+      scope: grant,
+    });
+    return { kind: 'redirect', location: buildRedirect(redirectUri, state, ['code', code]) };
+  }
+
+  /** POST /oauth2/access_token, checks in PandaDoc's order; every error is a 400. */
+  token(form: URLSearchParams, basicAuth?: BasicCredentials): JsonResult {
+    const field = (name: string) => form.getAll(name).at(-1);
+    const grantType = field('grant_type');
+    if (grantType === undefined) {
+      return oauthError('invalid_request', "No 'grant_type' included in the request.");
+    }
+    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+      return oauthError('unsupported_grant_type');
+    }
+    const client =
+      this.authenticate(basicAuth?.id, basicAuth?.secret) ??
+      this.authenticate(field('client_id'), field('client_secret'));
+    if (!client) return oauthError('invalid_client');
+    return grantType === 'authorization_code'
+      ? this.store.exchangeCode(client.clientId, field('code'), field('scope'))
+      : this.store.refresh(client.clientId, field('refresh_token'), field('scope'));
+  }
+
+  /** GET /public/v1/members/current with the request's Authorization header. */
+  currentMember(authorizationHeader: string | null | undefined): JsonResult {
+    const match = /^Bearer +(\S+) *$/i.exec(authorizationHeader ?? '');
+    const grant = match ? this.store.accessGrant(match[1]) : undefined;
+    if (!grant || grant.userId !== this.user.user_id) {
+      return {
+        status: this.settings.membersAuthErrorStatus,
+        body: {
+          type: 'authentication_error',
+          detail: 'Authentication credentials were not provided.',
+        },
+      };
+    }
+    return { status: 200, body: memberBody(this.user, this.settings.emailVerifiedField) };
+  }
+
+  /** HTTP Basic is tried first; if it is absent or wrong, the body's client_id/client_secret. */
+  private authenticate(id: string | undefined, secret: string | undefined) {
+    if (!id || !secret) return undefined;
+    const client = this.clients.get(id);
+    return client && client.clientSecret === secret ? client : undefined;
+  }
+}

@@ -1,0 +1,28 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig, type Plugin } from 'vitest/config';
+import { loadConfig } from './src/server/config.ts';
+import { mountOnConnect } from './src/server/connect.ts';
+
+const config = loadConfig(process.env);
+
+/** The same server app that `npm start` runs, mounted into Vite's dev server: one code path. */
+function localServer(): Plugin {
+  return {
+    name: 'pandadoc-oauth-debugger:server',
+    configureServer(server) {
+      server.middlewares.use(mountOnConnect(config));
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [svelte(), localServer()],
+  server: { host: config.host, port: config.port, strictPort: true },
+  preview: { host: config.host, port: config.port, strictPort: true },
+  build: { target: 'es2022', reportCompressedSize: false },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    setupFiles: ['src/test-setup.ts'],
+  },
+});
