@@ -1,11 +1,13 @@
 import { getContext, setContext } from 'svelte';
-import { fetchConfig } from './api/client.ts';
+import { fetchConfig, postToken } from './api/client.ts';
 import type { AppConfig, TokenCallResult, UpstreamExchange } from './api/wire.ts';
 import { buildAuthorizeUrl, type ExplainedParam } from './oauth/authorizeUrl.ts';
 import { type CallbackResult, parseCallbackInput } from './oauth/callback.ts';
 import { environmentInfo, type EnvironmentInfo } from './oauth/environments.ts';
 import { codeChallengeS256, createCodeVerifier, createState } from './oauth/pkce.ts';
+import { buildTokenForm } from './oauth/tokenRequest.ts';
 import type { TokenSet } from './oauth/tokenResponse.ts';
+import { coordinatedRefresh, type RefreshOutcome } from './refresh.ts';
 import {
   emptySession,
   type Profile,
@@ -13,6 +15,7 @@ import {
   Storage,
   type StorageStatus,
 } from './storage/index.ts';
+import { TabChannel, webLock, type TabMessage } from './tabs.ts';
 
 /**
  * The app's state: profiles, the active profile's walk through the flow, and the secrets typed
@@ -30,6 +33,8 @@ export class DebuggerState {
   storageStatus = $state.raw<StorageStatus>({ persistent: true });
   problems = $state<string[]>([]);
   ready = $state(false);
+  /** The last storage write that failed: the app goes on in memory and says so. */
+  storageError = $state<string | null>(null);
   loadError = $state<string | null>(null);
 
   profile = $derived(this.profiles.find((p) => p.id === this.activeId) ?? null);
@@ -44,6 +49,7 @@ export class DebuggerState {
   typedSecret = $derived(this.activeId ? (this.secrets[this.activeId] ?? '') : '');
 
   #storage: Storage | null = null;
+  #tabs: TabChannel | null = null;
 
   get storage(): Storage {
     if (!this.#storage) throw new Error('DebuggerState.init() has not finished');
@@ -65,6 +71,7 @@ export class DebuggerState {
       const active = await storage.loadActiveProfileId();
       await this.selectProfile(profiles.some((p) => p.id === active) ? active! : profiles[0].id);
       this.problems = [...storage.problems];
+      this.#tabs = new TabChannel((m) => void this.#onTabMessage(m));
       this.ready = true;
     } catch (error) {
       this.loadError = error instanceof Error ? error.message : String(error);
@@ -80,6 +87,7 @@ export class DebuggerState {
       redirectUri: config.simulator.redirectUri,
       scope: 'read+write',
       rememberSecret: false,
+      autoRefresh: false,
       createdAt: Date.now(),
     };
   }
@@ -96,8 +104,36 @@ export class DebuggerState {
     await this.storage.saveActiveProfileId(id);
   }
 
+  /** Another tab changed something: re-read it from storage (the channel carries no data). */
+  async #onTabMessage(message: TabMessage): Promise<void> {
+    if (message.type === 'profiles') {
+      this.profiles = await this.storage.loadProfiles();
+      if (!this.profiles.some((p) => p.id === this.activeId) && this.profiles[0]) {
+        await this.selectProfile(this.profiles[0].id);
+      }
+    } else if (message.profileId === this.activeId) {
+      this.session = await this.storage.loadSession(message.profileId);
+    }
+  }
+
+  /** Runs a storage write; a failure (quota, blocked) is reported, never thrown at the user. */
+  async #persist(what: string, write: () => Promise<void>): Promise<boolean> {
+    try {
+      await write();
+      this.storageError = null;
+      return true;
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      this.storageError = `Could not save ${what} on this device (${why}). It is kept in this tab until you close it.`;
+      return false;
+    }
+  }
+
   async saveProfiles(): Promise<void> {
-    await this.storage.saveProfiles($state.snapshot(this.profiles));
+    const saved = await this.#persist('profiles', () =>
+      this.storage.saveProfiles($state.snapshot(this.profiles)),
+    );
+    if (saved) this.#tabs?.post({ type: 'profiles' });
   }
 
   async updateProfile(patch: Partial<Omit<Profile, 'id' | 'createdAt'>>): Promise<void> {
@@ -131,6 +167,7 @@ export class DebuggerState {
       redirectUri: base?.redirectUri ?? `${location.origin}/callback`,
       scope: base?.scope ?? 'read+write',
       rememberSecret: false,
+      autoRefresh: false,
       createdAt: Date.now(),
     };
     this.profiles.push(profile);
@@ -150,7 +187,12 @@ export class DebuggerState {
   }
 
   async #saveSession(): Promise<void> {
-    if (this.activeId) await this.storage.saveSession(this.activeId, $state.snapshot(this.session));
+    const id = this.activeId;
+    if (!id) return;
+    const saved = await this.#persist('this step', () =>
+      this.storage.saveSession(id, $state.snapshot(this.session)),
+    );
+    if (saved) this.#tabs?.post({ type: 'session', profileId: id });
   }
 
   async patchSession(patch: Partial<ProfileSession>): Promise<void> {
@@ -235,21 +277,35 @@ export class DebuggerState {
   }
 
   /**
-   * A refresh rotates both tokens and kills the old pair at once, so the new pair is written to
-   * storage before anything else happens. If writing fails the caller still has it to show.
+   * Step 7, serialized across tabs: see refresh.ts. `refreshToken` is the token this tab means to
+   * send; if another tab already spent it, that tab's new pair is adopted and nothing is sent.
    */
-  async recordRefresh(call: TokenCallResult, fresh: TokenSet | null): Promise<void> {
-    const previous = this.session.tokens;
-    if (!fresh || !previous) {
-      await this.patchSession({ refresh: call });
-      return;
-    }
-    await this.patchSession({
-      refresh: call,
-      tokens: fresh,
-      verify: null,
-      rotation: { at: call.startedAt, previous, oldAccessStatus: null, oldRefreshError: null },
+  async refreshTokens(refreshToken: string): Promise<RefreshOutcome> {
+    const profile = this.profile!;
+    const clientSecret = this.typedSecret;
+    const outcome = await coordinatedRefresh(profile.id, refreshToken, {
+      lock: webLock,
+      loadSession: (id) => this.storage.loadSession(id),
+      saveSession: (id, session) => this.storage.saveSession(id, session),
+      send: (token) =>
+        postToken(
+          profile.environment,
+          buildTokenForm({
+            grantType: 'refresh_token',
+            clientId: profile.clientId,
+            clientSecret,
+            refreshToken: token,
+          }),
+        ),
     });
+    if (this.activeId === profile.id) this.session = outcome.session;
+    if (outcome.kind !== 'adopted' && outcome.saved) {
+      this.#tabs?.post({ type: 'session', profileId: profile.id });
+    }
+    if (outcome.kind === 'refreshed' && !outcome.saved) {
+      this.storageError = `The new tokens could not be saved on this device (${outcome.saveError}).`;
+    }
+    return outcome;
   }
 
   async recordRotationCheck(check: {

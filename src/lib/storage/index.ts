@@ -2,11 +2,11 @@ import type { PendingAuthorization } from '../oauth/callback.ts';
 import { type KeyValue, openKeyValue, type StorageStatus } from './kv.ts';
 import {
   emptySession,
-  isProfile,
   isVersioned,
   type Profile,
   type ProfileSession,
   SCHEMA_VERSION,
+  toProfile,
   toSession,
 } from './records.ts';
 import { isSealed, Sealer } from './sealed.ts';
@@ -62,7 +62,7 @@ export class Storage {
       this.#problem('Stored profile list was unreadable and was skipped');
       return [];
     }
-    const good = data.filter(isProfile);
+    const good = data.map(toProfile).filter((p): p is Profile => p !== null);
     if (good.length < data.length) {
       this.#problem(
         `${data.length - good.length} stored profile(s) were unreadable and were skipped`,

@@ -16,6 +16,8 @@ export interface Profile {
   scope: string;
   /** The user asked to keep this profile's typed client secret (sealed) on this device. */
   rememberSecret: boolean;
+  /** Refresh by itself shortly before the access token expires. Off unless asked. */
+  autoRefresh: boolean;
   createdAt: number;
 }
 
@@ -61,6 +63,13 @@ export function emptySession(): ProfileSession {
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
+/** Reads a stored profile, filling fields added since it was written (autoRefresh: v1 → off). */
+export function toProfile(value: unknown): Profile | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const p = { autoRefresh: false, ...(value as Partial<Profile>) };
+  return isProfile(p) ? p : null;
+}
+
 export function isProfile(value: unknown): value is Profile {
   const p = value as Profile | null;
   return (
@@ -73,6 +82,7 @@ export function isProfile(value: unknown): value is Profile {
     str(p.redirectUri) &&
     str(p.scope) &&
     typeof p.rememberSecret === 'boolean' &&
+    typeof p.autoRefresh === 'boolean' &&
     typeof p.createdAt === 'number'
   );
 }
