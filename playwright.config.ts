@@ -31,7 +31,7 @@ export default defineConfig({
     command: 'node --import tsx src/server/main.ts',
     url: `${BASE_URL}/api/config`,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), LOG_FILE: 'test-results/server.log' },
+    env: { PORT: String(PORT), LOG_FILE: 'e2e-logs/server.log', LOG_REQUESTS: '0' },
     stdout: 'ignore',
     stderr: 'pipe',
     timeout: 60_000,

@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { createServerApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { startServer } from './listen.ts';
 
 /** `npm start`: the built app, its API, the pass-through paths and the simulator on one port. */
 const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -18,16 +19,22 @@ try {
   process.exit(1);
 }
 const logFile = process.env.LOG_FILE;
+if (logFile) mkdirSync(dirname(logFile), { recursive: true });
 const quiet = process.env.LOG_REQUESTS === '0';
 const { app } = createServerApp({
   config,
   distDir,
   log: (line) => {
     if (!quiet) console.log(line);
-    if (logFile) appendFileSync(logFile, `${line}\n`);
+    if (!logFile) return;
+    try {
+      appendFileSync(logFile, `${line}\n`);
+    } catch {
+      // A log that can't be written must never fail the request it describes.
+    }
   },
 });
-const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => {
+const server = startServer({ fetch: app.fetch, hostname: config.host, port: config.port }, () => {
   console.log(
     `PandaDoc OAuth Debugger ready at ${config.origin}/ (pass-through → ${config.defaultUpstream})`,
   );

@@ -1,0 +1,107 @@
+import { isHistoryEntry, type HistoryEntry } from '../triage/history.ts';
+import type { KeyValue } from './kv.ts';
+import { SCHEMA_VERSION } from './records.ts';
+
+/**
+ * A profile's timeline, kept in pages of PAGE_SIZE entries so that appending rewrites one small
+ * page rather than the whole history (10,000 entries stay cheap). Entries hold fingerprints, not
+ * secrets, so they are stored unsealed.
+ */
+
+export const PAGE_SIZE = 250;
+
+interface Meta {
+  pages: number;
+  count: number;
+}
+
+const metaKey = (profileId: string) => `history:${profileId}:meta`;
+const pageKey = (profileId: string, page: number) => `history:${profileId}:${page}`;
+
+export class HistoryStore {
+  /** The last page of each profile, as written: an append needs no read. */
+  #tail = new Map<string, { meta: Meta; page: HistoryEntry[] }>();
+  readonly problems: string[] = [];
+
+  constructor(private readonly kv: KeyValue) {}
+
+  async #meta(profileId: string): Promise<Meta> {
+    const record = (await this.kv.get(metaKey(profileId))) as
+      { v?: number; data?: Meta } | undefined;
+    const meta = record?.data;
+    if (
+      record &&
+      record.v === SCHEMA_VERSION &&
+      meta &&
+      Number.isInteger(meta.pages) &&
+      Number.isInteger(meta.count)
+    ) {
+      return meta;
+    }
+    if (record)
+      this.problems.push(
+        `The history index of profile ${profileId} was unreadable; starting a new one`,
+      );
+    return { pages: 0, count: 0 };
+  }
+
+  async #page(profileId: string, page: number): Promise<HistoryEntry[]> {
+    const record = (await this.kv.get(pageKey(profileId, page))) as
+      { v?: number; data?: unknown } | undefined;
+    if (!record) return [];
+    if (record.v !== SCHEMA_VERSION || !Array.isArray(record.data)) {
+      this.problems.push(
+        `History page ${page} of profile ${profileId} was unreadable and was skipped`,
+      );
+      return [];
+    }
+    const good = record.data.filter(isHistoryEntry);
+    if (good.length < record.data.length) {
+      this.problems.push(
+        `${record.data.length - good.length} history entries were unreadable and were skipped`,
+      );
+    }
+    return good;
+  }
+
+  async append(entry: HistoryEntry): Promise<void> {
+    const id = entry.profileId;
+    let tail = this.#tail.get(id);
+    if (!tail) {
+      const meta = await this.#meta(id);
+      tail = { meta, page: meta.pages ? await this.#page(id, meta.pages - 1) : [] };
+    }
+    let { meta, page } = tail;
+    if (meta.pages === 0 || page.length >= PAGE_SIZE) {
+      meta = { ...meta, pages: meta.pages + 1 };
+      page = [];
+    }
+    page = [...page, entry];
+    meta = { ...meta, count: meta.count + 1 };
+    await this.kv.set(pageKey(id, meta.pages - 1), { v: SCHEMA_VERSION, data: page });
+    await this.kv.set(metaKey(id), { v: SCHEMA_VERSION, data: meta });
+    this.#tail.set(id, { meta, page });
+  }
+
+  /** The newest `limit` entries (or all), newest first. */
+  async recent(
+    profileId: string,
+    limit = Infinity,
+  ): Promise<{ entries: HistoryEntry[]; total: number }> {
+    this.#tail.delete(profileId); // another tab may have appended
+    const meta = await this.#meta(profileId);
+    const entries: HistoryEntry[] = [];
+    for (let p = meta.pages - 1; p >= 0 && entries.length < limit; p--) {
+      const page = await this.#page(profileId, p);
+      for (let i = page.length - 1; i >= 0 && entries.length < limit; i--) entries.push(page[i]);
+    }
+    return { entries, total: meta.count };
+  }
+
+  async clear(profileId: string): Promise<void> {
+    const meta = await this.#meta(profileId);
+    for (let p = 0; p < meta.pages; p++) await this.kv.del(pageKey(profileId, p));
+    await this.kv.del(metaKey(profileId));
+    this.#tail.delete(profileId);
+  }
+}
