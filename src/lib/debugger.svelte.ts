@@ -175,6 +175,39 @@ export class DebuggerState {
     await this.selectProfile(profile.id);
   }
 
+  /** "Check any token": keep a checked token, by request only, in a profile of its own. */
+  async addCheckedTokenProfile(
+    environment: Profile['environment'],
+    accessToken: string,
+  ): Promise<void> {
+    const id = crypto.randomUUID();
+    const now = Date.now();
+    this.profiles.push({
+      id,
+      name: `Checked token …${accessToken.slice(-4)}`,
+      environment,
+      clientId: '',
+      redirectUri: this.config?.simulator.redirectUri ?? `${location.origin}/callback`,
+      scope: 'read+write',
+      rememberSecret: false,
+      autoRefresh: false,
+      createdAt: now,
+    });
+    await this.saveProfiles();
+    const session = emptySession();
+    session.tokens = {
+      accessToken,
+      refreshToken: null,
+      tokenType: 'Bearer',
+      expiresIn: null,
+      scope: null,
+      receivedAt: now,
+      expiresAt: null,
+      extra: {},
+    };
+    await this.#persist('the token', () => this.storage.saveSession(id, session));
+  }
+
   /** Wipes everything the profile had: session, tokens, remembered secret, typed secret. */
   async forgetProfile(id: string): Promise<void> {
     await this.storage.forgetProfile(id);

@@ -1,0 +1,3 @@
+export { buildReport } from './buildReport.ts';
+export { createScrubber, type Scrubber } from './scrub.ts';
+export * from './types.ts';

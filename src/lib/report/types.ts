@@ -1,0 +1,95 @@
+/** A support report of one profile's session: what the ticket gets, as data and as Markdown. */
+import type { Header, SecretSource, UpstreamExchange } from '../api/wire.ts';
+import type { EnvironmentId } from '../oauth/environments.ts';
+import type { TokenSet } from '../oauth/tokenResponse.ts';
+import type { Diagnosis } from '../triage/types.ts';
+import type { HistoryEntry, HistoryFingerprints, HistoryKind } from '../triage/history.ts';
+
+export interface ReportInput {
+  generatedAt: number;
+  appVersion: string;
+  /** Where this app runs (the simulator's hosts derive from it). */
+  origin: string;
+  profile: {
+    name: string;
+    clientId: string;
+    redirectUri: string;
+    scope: string;
+    environment: EnvironmentId;
+  };
+  /** The profile's history, oldest first. */
+  history: HistoryEntry[];
+  /** The last call of each kind (a ProfileSession fits). */
+  session: {
+    exchange: (UpstreamExchange & { secretSource?: SecretSource }) | null;
+    refresh: (UpstreamExchange & { secretSource?: SecretSource }) | null;
+    verify: UpstreamExchange | null;
+    tokens: TokenSet | null;
+  };
+  diagnoses: Diagnosis[];
+  /** Every raw secret the app holds (client secret, code, tokens, verifier, state): none may appear. */
+  secrets: string[];
+}
+
+export const REPORT_FORMAT = 'pandadoc-oauth-debugger/report@1';
+
+export interface ReportStep {
+  at: string;
+  kind: HistoryKind;
+  outcome: 'ok' | 'error';
+  status: number | null;
+  errorCode: string | null;
+  durationMs: number | null;
+  clientId: string | null;
+  fingerprints: HistoryFingerprints;
+  note: string;
+}
+
+export interface ReportCall {
+  name: 'exchange' | 'refresh' | 'verify';
+  startedAt: string;
+  durationMs: number;
+  request: {
+    method: string;
+    url: string;
+    headers: Header[];
+    /** The form body as fields (secrets fingerprinted), or null when it was not a form. */
+    form: Header[] | null;
+    /** A non-form body, scrubbed. */
+    body: string | null;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    headers: Header[];
+    /** Pretty JSON with secrets fingerprinted, or the text as received (scrubbed). */
+    body: string;
+    truncated: boolean;
+  } | null;
+  failure: { kind: string; message: string } | null;
+  secretSource: SecretSource | null;
+}
+
+export interface ReportTokens {
+  tokenType: string;
+  scope: string | null;
+  receivedAt: string;
+  expiresAt: string | null;
+  expiresIn: number | null;
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+export interface ReportJson {
+  format: typeof REPORT_FORMAT;
+  generatedAt: string;
+  appVersion: string;
+  environment: { id: EnvironmentId; label: string; authorize: string; token: string; api: string };
+  profile: { name: string; clientId: string; redirectUri: string; scope: string };
+  steps: ReportStep[];
+  calls: ReportCall[];
+  diagnoses: Diagnosis[];
+  tokens: ReportTokens | null;
+  /** Minutes east of UTC of the machine that made the report: diagnosis texts use its local time. */
+  utcOffsetMinutes: number;
+}
