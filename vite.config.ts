@@ -17,8 +17,10 @@ function localServer(): Plugin {
 
 export default defineConfig({
   plugins: [svelte(), localServer()],
-  server: { host: config.host, port: config.port, strictPort: true },
-  preview: { host: config.host, port: config.port, strictPort: true },
+  // cors: false — Vite's own CORS middleware would grant preflights to any origin before our
+  // server's cross-site guard runs.
+  server: { host: config.host, port: config.port, strictPort: true, cors: false },
+  preview: { host: config.host, port: config.port, strictPort: true, cors: false },
   build: { target: 'es2022', reportCompressedSize: false },
   test: {
     include: ['src/**/*.test.ts'],

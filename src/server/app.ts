@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { createApi } from './api.ts';
 import type { ServerConfig } from './config.ts';
+import { baselineHeaders, hostGuard, originGuard } from './guards.ts';
 import { type LogSink, requestLog } from './log.ts';
 import { createPages } from './pages.ts';
 import { createPassthrough } from './passthrough.ts';
@@ -21,13 +23,24 @@ export function createServerApp({ config, distDir, log, fetchImpl }: ServerOptio
     clientId: config.simulator.clientId,
     clientSecret: config.simulator.clientSecret,
     redirectUri: config.simulator.redirectUri,
+    settings: config.simulatorSettings,
   });
   const app = new Hono();
   if (log) app.use('*', requestLog(log));
+  // Outermost first: headers on every answer (refusals included), then who may ask at all.
+  app.use('*', baselineHeaders());
+  app.use('*', hostGuard(config));
+  app.use('*', originGuard(config));
   app.route('/sim', createSimulator(simulator));
   app.route('/api', createApi(config, fetchImpl));
   app.route('/', createPassthrough(config, fetchImpl));
   if (distDir) app.route('/', createPages(distDir));
+  // Never echo an exception: its message could quote a request. The log gets its name only.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    log?.(`${c.req.method} ${c.req.path} error ${error.name}`);
+    return c.text('Internal error in the local server.', 500);
+  });
   return { app, simulator };
 }
 

@@ -1,4 +1,5 @@
 /** Server configuration, read once from the environment. Node only. */
+import { parseSettingsPatch, type SimulatorSettingsValues } from './simulator/settings.ts';
 
 export type EnvironmentId = 'simulator' | 'us' | 'eu';
 
@@ -19,6 +20,8 @@ export interface ServerConfig {
   };
   /** Client secrets held by the server, per environment, so the browser never sees them. */
   serverSecrets: Partial<Record<EnvironmentId, string>>;
+  /** The simulator's launch settings (SIM_* variables); the rest are the defaults. */
+  simulatorSettings: Partial<SimulatorSettingsValues>;
 }
 
 export const DEFAULT_SIM_CLIENT_ID = 'sim-demo-client-0d6f3b';
@@ -26,6 +29,33 @@ export const DEFAULT_SIM_CLIENT_SECRET = 'sim-demo-secret-8a41c7e2b9';
 
 function isEnvironmentId(value: string): value is EnvironmentId {
   return value === 'simulator' || value === 'us' || value === 'eu';
+}
+
+/** SIM_* variables → simulator settings; each value checked like the control API checks it. */
+const SIM_SETTING_VARS: readonly [string, keyof SimulatorSettingsValues, 'number' | 'string'][] = [
+  ['SIM_LATENCY_MS', 'latencyMs', 'number'],
+  ['SIM_FAULT', 'fault', 'string'],
+  ['SIM_FAULT_TARGET', 'faultTarget', 'string'],
+  ['SIM_MEMBERS_AUTH_STATUS', 'membersAuthErrorStatus', 'number'],
+  ['SIM_EMAIL_VERIFIED_FIELD', 'emailVerifiedField', 'string'],
+  ['SIM_SCOPE_STYLE', 'scopeStyle', 'string'],
+];
+
+function simulatorSettingsFrom(
+  env: Record<string, string | undefined>,
+): Partial<SimulatorSettingsValues> {
+  const settings: Partial<SimulatorSettingsValues> = {};
+  for (const [name, key, kind] of SIM_SETTING_VARS) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = kind === 'number' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+    const parsed = parseSettingsPatch({ [key]: value });
+    if (!parsed.ok) {
+      throw new Error(`${name} ${parsed.message.slice(key.length + 1)}`);
+    }
+    Object.assign(settings, parsed.patch);
+  }
+  return settings;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -58,5 +88,6 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       redirectUri: env.SIM_REDIRECT_URI || `${origin}/callback`,
     },
     serverSecrets,
+    simulatorSettings: simulatorSettingsFrom(env),
   };
 }

@@ -12,6 +12,11 @@ export function mountOnConnect(config: ServerConfig) {
   return (req: IncomingMessage, res: ServerResponse, next: Next) => {
     const path = (req.url ?? '/').split('?')[0];
     if (SERVER_PATH_PREFIXES.some((p) => path.startsWith(p) || path === p.slice(0, -1))) {
+      // Vite's dev CORS middleware runs first and may have granted a localhost origin: this
+      // server grants CORS to nobody. (Its preflight answers need `server.cors: false`.)
+      for (const name of res.getHeaderNames()) {
+        if (name.startsWith('access-control-')) res.removeHeader(name);
+      }
       void listener(req, res);
     } else {
       next();

@@ -1,16 +1,34 @@
 /** One upstream call, recorded as it went over the wire: the heart of the inspector. */
-import type { RecordedRequest, UpstreamExchange } from '../lib/api/wire.ts';
+import type { RecordedRequest, UpstreamExchange, UpstreamFailure } from '../lib/api/wire.ts';
 
 export const MAX_UPSTREAM_BODY = 1024 * 1024;
 
-async function readCapped(res: Response): Promise<{ text: string; truncated: boolean }> {
-  if (!res.body) return { text: '', truncated: false };
+interface BodyRead {
+  text: string;
+  truncated: boolean;
+  /** Bytes that arrived before the body broke off, if it did. */
+  size: number;
+  /** Why the body broke off (connection closed, timeout); undefined when it arrived whole. */
+  error?: unknown;
+}
+
+/** Reads up to MAX_UPSTREAM_BODY; a body that breaks off midway is kept as far as it came. */
+async function readCapped(res: Response): Promise<BodyRead> {
+  if (!res.body) return { text: '', truncated: false, size: 0 };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let truncated = false;
+  let error: unknown;
   for (;;) {
-    const { done, value } = await reader.read();
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch (e) {
+      error = e;
+      break;
+    }
+    const { done, value } = step;
     if (done) break;
     if (size + value.byteLength > MAX_UPSTREAM_BODY) {
       chunks.push(value.subarray(0, MAX_UPSTREAM_BODY - size));
@@ -21,7 +39,7 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
     chunks.push(value);
     size += value.byteLength;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated, size, error };
 }
 
 function describeNetworkError(error: unknown): string {
@@ -53,20 +71,27 @@ export async function forward(
       redirect: 'manual',
       signal,
     });
-    const { text, truncated } = await readCapped(res);
-    return {
-      startedAt,
-      durationMs: elapsed(),
-      request,
-      response: {
-        status: res.status,
-        statusText: res.statusText,
-        headers: [...res.headers.entries()],
-        body: text,
-        truncated,
-      },
-      failure: null,
+    const { text, truncated, size, error } = await readCapped(res);
+    const response = {
+      status: res.status,
+      statusText: res.statusText,
+      headers: [...res.headers.entries()],
+      body: text,
+      truncated,
     };
+    // The status and headers arrived but the body broke off: keep what came, and say why.
+    let failure: UpstreamFailure | null = null;
+    if (error !== undefined) {
+      const declared = res.headers.get('content-length');
+      const got = `${size}${declared ? ` of ${declared}` : ''} body bytes`;
+      failure = signal.aborted
+        ? { kind: 'timeout', message: `no complete answer within ${timeoutMs} ms (got ${got})` }
+        : {
+            kind: 'unreachable',
+            message: `the connection closed after ${got}: the answer is incomplete`,
+          };
+    }
+    return { startedAt, durationMs: elapsed(), request, response, failure };
   } catch (error) {
     const timedOut = signal.aborted;
     return {

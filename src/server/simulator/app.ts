@@ -1,7 +1,13 @@
 /** The simulator's HTTP face, as a hono sub-app mounted at `basePath` (default `/sim`). */
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createControl } from './control.ts';
+import { faultInjection } from './faults.ts';
 import { consentPage, errorPage } from './html.ts';
 import type { BasicCredentials, JsonResult, SimulatorCore } from './state.ts';
+
+/** No form or JSON the simulator accepts comes anywhere near this. */
+export const SIM_MAX_BODY = 64 * 1024;
 
 export interface SimulatorAppOptions {
   /** Where the main server mounts this app; the consent form posts to `${basePath}/oauth2/authorize`. */
@@ -74,6 +80,14 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | u
 export function createSimulator(core: SimulatorCore, options: SimulatorAppOptions = {}): Hono {
   const formAction = `${(options.basePath ?? '/sim').replace(/\/+$/, '')}/oauth2/authorize`;
   const app = new Hono();
+  // Bounded whether the body announces its length or arrives chunked.
+  app.use(
+    bodyLimit({
+      maxSize: SIM_MAX_BODY,
+      onError: (c) => c.text('Request body larger than 64 KiB.', 413),
+    }),
+  );
+  app.route('/_control', createControl(core));
 
   app.get('/oauth2/authorize', (c) => {
     const result = core.authorize(new URL(c.req.url).searchParams);
@@ -95,7 +109,9 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
     });
   });
 
+  const tokenFaults = faultInjection(core, 'token');
   for (const path of ['/oauth2/access_token', '/oauth2/access_token/']) {
+    app.use(path, tokenFaults);
     app.post(path, async (c) => {
       const form = await readForm(c);
       return json(core.token(form, parseBasicAuth(c.req.header('Authorization'))));
@@ -108,6 +124,7 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
     );
   }
 
+  app.use('/public/v1/members/current', faultInjection(core, 'members'));
   app.get('/public/v1/members/current', (c) =>
     json(core.currentMember(c.req.header('Authorization'))),
   );

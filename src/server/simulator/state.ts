@@ -9,9 +9,11 @@ import {
 } from './authorize.ts';
 import { DEMO_USER, type DemoUser, memberBody } from './member.ts';
 import {
+  type Fault,
   type SimulatorSettings,
   type SimulatorSettingsValues,
   createSettings,
+  settingsValues,
 } from './settings.ts';
 import { type JsonResult, TokenStore, oauthError } from './tokens.ts';
 
@@ -34,8 +36,13 @@ export interface BasicCredentials {
   secret: string;
 }
 
+/** The two endpoints a fault can hit. */
+export type FaultEndpoint = 'token' | 'members';
+
 export class SimulatorCore {
   readonly settings: SimulatorSettings;
+  /** The settings the simulator started with (defaults plus any given at construction). */
+  readonly launchSettings: Readonly<SimulatorSettingsValues>;
   readonly user: DemoUser = DEMO_USER;
   /** Added to `now()`: advance it to age codes and tokens without waiting. */
   clockOffsetMs = 0;
@@ -46,6 +53,7 @@ export class SimulatorCore {
   constructor({ now = Date.now, settings, ...client }: SimulatorCoreOptions) {
     this.now = now;
     this.settings = createSettings(settings);
+    this.launchSettings = Object.freeze(settingsValues(this.settings));
     this.store = new TokenStore(
       () => this.time(),
       () => this.settings.scopeStyle,
@@ -81,6 +89,23 @@ export class SimulatorCore {
   clear(): void {
     this.store.clear();
     this.clockOffsetMs = 0;
+  }
+
+  /** Settings back to how the simulator started, and the clock back to real time. */
+  resetControls(): void {
+    Object.assign(this.settings, this.launchSettings);
+    this.clockOffsetMs = 0;
+  }
+
+  /**
+   * The fault a call to `endpoint` must answer with, or null. With `faultOnce` the fault is used
+   * up by this call: `fault` goes back to 'none'.
+   */
+  takeFault(endpoint: FaultEndpoint): Exclude<Fault, 'none'> | null {
+    const { fault, faultTarget, faultOnce } = this.settings;
+    if (fault === 'none' || (faultTarget !== 'both' && faultTarget !== endpoint)) return null;
+    if (faultOnce) this.settings.fault = 'none';
+    return fault;
   }
 
   /** GET /oauth2/authorize: a consent screen for the signed-in demo user, or an error page. */
