@@ -45,9 +45,9 @@ test('check a dead or mistyped token: a clear 401 explanation', async ({ page })
   const panel = step(page, 'Check any token');
   await panel.getByLabel('Access token').fill('0123456789abcdef0123456789abcdef01234567');
   await panel.getByRole('button', { name: 'Check token' }).click();
-  await expect(panel.getByTestId('check-error')).toContainText(
-    '401: PandaDoc does not accept this access token',
-  );
+  const error = panel.getByTestId('check-error');
+  await expect(error).toHaveAttribute('data-rule', 'api_unauthorized');
+  await expect(error).toContainText('PandaDoc did not accept the access token (401)');
   await panel.getByLabel('Access token').fill('not a token');
   await expect(panel.getByText('That has spaces in it')).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Check token' })).toBeDisabled();

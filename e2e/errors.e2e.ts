@@ -92,10 +92,10 @@ test('sending a used code again: invalid_grant with explanation and the reuse wa
   await page.getByRole('button', { name: 'Send the used code again' }).click();
   await expect(page.getByTestId('exchange-call-status')).toHaveText('400 Bad Request');
   const error = page.getByTestId('exchange-error');
-  await expect(error).toContainText(
-    'invalid_grant: PandaDoc does not accept this code or refresh token',
-  );
-  await expect(error).toContainText('already used');
+  // The triage knows from this session's history that the code was already exchanged, and when.
+  await expect(error).toHaveAttribute('data-rule', 'code_reused');
+  await expect(error).toContainText('This code was already exchanged');
+  await expect(error).toContainText('(attempt 1)');
   await expect(page.getByTestId('exchange-call-body')).toContainText('"error": "invalid_grant"');
   await expect(warning).toBeVisible();
   // The failed retry does not wipe the tokens the first exchange got.
@@ -113,9 +113,9 @@ test('a wrong client_secret typed in the browser overrides the server one: inval
   await page.getByRole('button', { name: 'Exchange code for tokens' }).click();
   await expect(page.getByTestId('exchange-call-status')).toHaveText('400 Bad Request');
   const error = page.getByTestId('exchange-error');
-  await expect(error).toContainText(
-    'invalid_client: the client_id and client_secret do not match an app',
-  );
+  await expect(error).toHaveAttribute('data-rule', 'wrong_secret');
+  await expect(error).toContainText('invalid_client');
+  await expect(error).toContainText('The secret was typed in this browser');
   await expect(page.getByTestId('exchange-call')).toContainText(
     'typed in the browser; not echoed back',
   );

@@ -8,6 +8,7 @@ import { codeChallengeS256, createCodeVerifier, createState } from './oauth/pkce
 import { buildTokenForm } from './oauth/tokenRequest.ts';
 import type { TokenSet } from './oauth/tokenResponse.ts';
 import { coordinatedRefresh, type RefreshOutcome } from './refresh.ts';
+import type { HistoryEntry, HistoryKind } from './triage/history.ts';
 import {
   emptySession,
   type Profile,
@@ -33,6 +34,9 @@ export class DebuggerState {
   storageStatus = $state.raw<StorageStatus>({ persistent: true });
   problems = $state<string[]>([]);
   ready = $state(false);
+  /** The active profile's timeline, newest first (a window of it: see loadMoreHistory). */
+  history = $state.raw<HistoryEntry[]>([]);
+  historyTotal = $state(0);
   /** The last storage write that failed: the app goes on in memory and says so. */
   storageError = $state<string | null>(null);
   loadError = $state<string | null>(null);
@@ -96,6 +100,7 @@ export class DebuggerState {
     this.activeId = id;
     this.callbackResult = null;
     this.session = await this.storage.loadSession(id);
+    await this.#loadHistory(id, HISTORY_WINDOW);
     const profile = this.profiles.find((p) => p.id === id);
     if (profile?.rememberSecret && this.secrets[id] === undefined) {
       const secret = await this.storage.loadSecret(id);
@@ -113,6 +118,7 @@ export class DebuggerState {
       }
     } else if (message.profileId === this.activeId) {
       this.session = await this.storage.loadSession(message.profileId);
+      await this.#loadHistory(message.profileId, Math.max(this.history.length, HISTORY_WINDOW));
     }
   }
 
@@ -175,6 +181,23 @@ export class DebuggerState {
     await this.selectProfile(profile.id);
   }
 
+  /** Every raw secret this profile holds: what a report or export must never contain. */
+  secretValues(): string[] {
+    const s = this.session;
+    const values = [
+      this.typedSecret,
+      s.code?.value,
+      s.code?.state,
+      s.pending?.codeVerifier,
+      s.pending?.state,
+      s.tokens?.accessToken,
+      s.tokens?.refreshToken,
+      s.rotation?.previous.accessToken,
+      s.rotation?.previous.refreshToken,
+    ];
+    return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+  }
+
   /** "Check any token": keep a checked token, by request only, in a profile of its own. */
   async addCheckedTokenProfile(
     environment: Profile['environment'],
@@ -233,6 +256,73 @@ export class DebuggerState {
     await this.#saveSession();
   }
 
+  async #loadHistory(profileId: string, limit: number): Promise<void> {
+    try {
+      const { entries, total } = await this.storage.history.recent(profileId, limit);
+      this.history = entries;
+      this.historyTotal = total;
+    } catch (error) {
+      this.problems.push(`The history could not be read: ${(error as Error).message}`);
+    }
+  }
+
+  loadMoreHistory(): Promise<void> {
+    return this.#loadHistory(this.activeId!, this.history.length + HISTORY_WINDOW);
+  }
+
+  /** Everything for the support report: the whole timeline, oldest first. */
+  async fullHistory(): Promise<HistoryEntry[]> {
+    return (await this.storage.history.recent(this.activeId!)).entries.reverse();
+  }
+
+  async #remember(entry: HistoryEntry): Promise<void> {
+    this.history = [entry, ...this.history];
+    this.historyTotal += 1;
+    const saved = await this.#persist('the history', () => this.storage.history.append(entry));
+    if (saved) this.#tabs?.post({ type: 'session', profileId: entry.profileId });
+  }
+
+  /** A call to PandaDoc: into the timeline, with what the triage makes of it. */
+  async #recordCall(
+    kind: 'exchange' | 'refresh' | 'verify' | 'check',
+    call: UpstreamExchange & { secretSource?: TokenCallResult['secretSource'] },
+    note = '',
+  ) {
+    const profile = this.profile!;
+    // The triage is only needed once a call has been made: kept out of the first load.
+    const [{ diagnoseCall }, { historyEntryFromCall }] = await Promise.all([
+      import('./diagnose.ts'),
+      import('./triage/history.ts'),
+    ]);
+    const diagnoses =
+      kind === 'check' ? [] : await diagnoseCall(kind, call, this.session, profile, this.history);
+    await this.#remember(
+      await historyEntryFromCall(kind, call, {
+        id: crypto.randomUUID(),
+        profileId: profile.id,
+        note,
+      }),
+    );
+    return diagnoses;
+  }
+
+  #event(kind: HistoryKind, outcome: 'ok' | 'error', errorCode: string | null, note: string) {
+    const profile = this.profile!;
+    void this.#remember({
+      id: crypto.randomUUID(),
+      profileId: profile.id,
+      at: Date.now(),
+      kind,
+      outcome,
+      status: null,
+      errorCode,
+      durationMs: null,
+      clientId: profile.clientId,
+      fingerprints: {},
+      note,
+    });
+  }
+
   /** Step 2: a fresh state and PKCE verifier, remembered as the pending authorization. */
   async startAuthorization(): Promise<{ url: string; params: ExplainedParam[] }> {
     const profile = this.profile;
@@ -259,6 +349,7 @@ export class DebuggerState {
         createdAt: Date.now(),
       },
     });
+    this.#event('authorize', 'ok', null, `authorize URL built (scope ${profile.scope})`);
     return built;
   }
 
@@ -282,7 +373,19 @@ export class DebuggerState {
 
   #acceptResult(result: CallbackResult, source: 'callback' | 'paste'): void {
     this.callbackResult = result;
-    if (!result.ok) return;
+    const via = source === 'callback' ? 'redirect to /callback' : 'pasted';
+    if (!result.ok) {
+      this.#event('callback', 'error', result.code, `${via}: ${result.message}`);
+      return;
+    }
+    const pending = this.session.pending;
+    const matched = result.stateCheck === 'matched' && pending;
+    this.#event(
+      'callback',
+      'ok',
+      null,
+      `code captured (${via}, state ${result.stateCheck === 'matched' ? 'matched' : 'not checked'})`,
+    );
     void this.patchSession({
       code: {
         value: result.code,
@@ -290,6 +393,16 @@ export class DebuggerState {
         capturedAt: Date.now(),
         source,
         exchangedAt: null,
+        // What the triage needs to tell "too old" and "another app's code" apart later.
+        ...(matched
+          ? {
+              authorize: {
+                at: pending.createdAt,
+                clientId: pending.clientId,
+                redirectUri: pending.redirectUri,
+              },
+            }
+          : {}),
       },
       // A state is good for one answer: once matched, the pending authorization is spent.
       pending: result.stateCheck === 'matched' ? null : this.session.pending,
@@ -297,16 +410,32 @@ export class DebuggerState {
   }
 
   async recordExchange(call: TokenCallResult, tokens: TokenSet | null): Promise<void> {
+    const diagnoses = await this.#recordCall('exchange', call);
     const code = this.session.code ? { ...this.session.code, exchangedAt: call.startedAt } : null;
     await this.patchSession({
       exchange: call,
       code,
+      triage: { ...this.session.triage, exchange: diagnoses },
       ...(tokens ? { tokens, verify: null, refresh: null, rotation: null } : {}),
     });
   }
 
   async recordVerify(call: UpstreamExchange): Promise<void> {
-    await this.patchSession({ verify: call });
+    const diagnoses = await this.#recordCall('verify', call);
+    await this.patchSession({
+      verify: call,
+      triage: { ...this.session.triage, verify: diagnoses },
+    });
+  }
+
+  /** "Check any token": into the timeline (fingerprint only), nothing else kept. */
+  async recordCheck(call: UpstreamExchange): Promise<void> {
+    await this.#recordCall('check', call, 'token checked by hand');
+  }
+
+  /** The calls made to prove the old pair is dead after a rotation. */
+  async recordOldPairCheck(kind: 'verify' | 'refresh', call: UpstreamExchange): Promise<void> {
+    await this.#recordCall(kind, call, 'trying the pair a refresh replaced');
   }
 
   /**
@@ -332,6 +461,12 @@ export class DebuggerState {
         ),
     });
     if (this.activeId === profile.id) this.session = outcome.session;
+    if (outcome.kind !== 'adopted' && outcome.session.refresh) {
+      const diagnoses = await this.#recordCall('refresh', outcome.session.refresh);
+      if (this.activeId === profile.id)
+        this.session.triage = { ...this.session.triage, refresh: diagnoses };
+      if (outcome.saved) await this.#saveSession();
+    }
     if (outcome.kind !== 'adopted' && outcome.saved) {
       this.#tabs?.post({ type: 'session', profileId: profile.id });
     }
@@ -351,6 +486,7 @@ export class DebuggerState {
 }
 
 const KEY = Symbol('DebuggerState');
+const HISTORY_WINDOW = 100;
 
 export function setDebuggerState(state: DebuggerState): DebuggerState {
   return setContext(KEY, state);

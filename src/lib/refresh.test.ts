@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatorCore } from '../server/simulator/state.ts';
 import type { TokenCallResult } from './api/wire.ts';
-import { parseTokenCall } from './explainError.ts';
+import { parseTokenCall } from './parseTokenCall.ts';
 import { autoRefreshDelay, coordinatedRefresh, type RefreshDeps } from './refresh.ts';
 import { emptySession, type ProfileSession } from './storage/index.ts';
 import { memoryLock } from './tabs.ts';

@@ -1,5 +1,5 @@
 import type { TokenCallResult } from './api/wire.ts';
-import { parseTokenCall } from './explainError.ts';
+import { parseTokenCall } from './parseTokenCall.ts';
 import type { TokenSet } from './oauth/tokenResponse.ts';
 import type { ProfileSession } from './storage/index.ts';
 import type { Lock } from './tabs.ts';

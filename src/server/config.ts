@@ -36,6 +36,7 @@ const SIM_SETTING_VARS: readonly [string, keyof SimulatorSettingsValues, 'number
   ['SIM_LATENCY_MS', 'latencyMs', 'number'],
   ['SIM_FAULT', 'fault', 'string'],
   ['SIM_FAULT_TARGET', 'faultTarget', 'string'],
+  ['SIM_ACCESS_TOKEN_LIFETIME', 'accessTokenLifetimeSeconds', 'number'],
   ['SIM_MEMBERS_AUTH_STATUS', 'membersAuthErrorStatus', 'number'],
   ['SIM_EMAIL_VERIFIED_FIELD', 'emailVerifiedField', 'string'],
   ['SIM_SCOPE_STYLE', 'scopeStyle', 'string'],

@@ -9,6 +9,7 @@ import {
   toProfile,
   toSession,
 } from './records.ts';
+import { HistoryStore } from './history.ts';
 import { isSealed, Sealer } from './sealed.ts';
 
 export type { Profile, ProfileSession, CapturedCode, Rotation } from './records.ts';
@@ -24,8 +25,11 @@ export type { StorageStatus } from './kv.ts';
 export class Storage {
   readonly problems: string[] = [];
   readonly #sealer: Sealer;
+  /** Each profile's timeline: fingerprints only, so not sealed. */
+  readonly history: HistoryStore;
   constructor(private readonly kv: KeyValue) {
     this.#sealer = new Sealer(kv);
+    this.history = new HistoryStore(kv);
   }
 
   static async open(): Promise<Storage> {
@@ -148,5 +152,6 @@ export class Storage {
   async forgetProfile(profileId: string): Promise<void> {
     await this.kv.del(`session:${profileId}`);
     await this.kv.del(`secret:${profileId}`);
+    await this.history.clear(profileId);
   }
 }

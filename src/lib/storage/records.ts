@@ -2,6 +2,7 @@ import type { TokenCallResult, UpstreamExchange } from '../api/wire.ts';
 import type { PendingAuthorization } from '../oauth/callback.ts';
 import { isEnvironmentId, type EnvironmentId } from '../oauth/environments.ts';
 import type { TokenSet } from '../oauth/tokenResponse.ts';
+import type { Diagnosis } from '../triage/types.ts';
 
 /** The shapes kept in IndexedDB, with the tiny checks that narrow what comes back out. */
 
@@ -28,6 +29,8 @@ export interface CapturedCode {
   source: 'callback' | 'paste';
   /** Set once an exchange has been sent with it: PandaDoc codes work once. */
   exchangedAt: number | null;
+  /** The authorize request this code answers, when its state matched. */
+  authorize?: { at: number; clientId: string; redirectUri: string };
 }
 
 export interface Rotation {
@@ -47,6 +50,8 @@ export interface ProfileSession {
   verify: UpstreamExchange | null;
   refresh: TokenCallResult | null;
   rotation: Rotation | null;
+  /** What the triage said of the last call of each kind. */
+  triage: Partial<Record<'exchange' | 'refresh' | 'verify', Diagnosis[]>>;
 }
 
 export function emptySession(): ProfileSession {
@@ -58,6 +63,7 @@ export function emptySession(): ProfileSession {
     verify: null,
     refresh: null,
     rotation: null,
+    triage: {},
   };
 }
 

@@ -34,6 +34,8 @@ export interface SimulatorSettingsValues {
   faultTarget: FaultTarget;
   /** The fault hits the next matching call only, then `fault` goes back to 'none'. */
   faultOnce: boolean;
+  /** expires_in of new access tokens. PandaDoc's is a year; a short one lets expiry be watched. */
+  accessTokenLifetimeSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SimulatorSettingsValues> = Object.freeze({
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: Readonly<SimulatorSettingsValues> = Object.freeze
   fault: 'none',
   faultTarget: 'both',
   faultOnce: false,
+  accessTokenLifetimeSeconds: 31535999,
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof SimulatorSettingsValues)[];
@@ -90,6 +93,10 @@ const CHECKS: Record<keyof SimulatorSettingsValues, Check> = {
   fault: enumCheck(FAULTS),
   faultTarget: enumCheck(FAULT_TARGETS),
   faultOnce: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  accessTokenLifetimeSeconds: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 31535999
+      ? undefined
+      : 'must be a whole number of seconds from 1 to 31535999',
 };
 
 export type SettingsPatchResult =

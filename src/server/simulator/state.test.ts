@@ -617,3 +617,35 @@ describe('settings', () => {
     expect(core.findClient('nope')).toBeUndefined();
   });
 });
+
+describe('accessTokenLifetimeSeconds setting', () => {
+  it('issues tokens with that expires_in, which die after it on the simulated clock', () => {
+    let now = 1_000_000;
+    const core = new SimulatorCore({
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUri: 'http://127.0.0.1:5173/callback',
+      now: () => now,
+      settings: { accessTokenLifetimeSeconds: 5 },
+    });
+    const redirect = core.decide(
+      { client_id: 'c', response_type: 'code', redirect_uri: 'http://127.0.0.1:5173/callback' },
+      true,
+    );
+    if (redirect.kind !== 'redirect') throw new Error('no redirect');
+    const code = new URL(redirect.location).searchParams.get('code')!;
+    const answer = core.token(
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'c',
+        client_secret: 's',
+        code,
+      }),
+    );
+    const body = answer.body as { expires_in: number; access_token: string };
+    expect(body.expires_in).toBe(5);
+    expect(core.currentMember(`Bearer ${body.access_token}`).status).toBe(200);
+    now += 5_000;
+    expect(core.currentMember(`Bearer ${body.access_token}`).status).toBe(401);
+  });
+});

@@ -57,6 +57,7 @@ export class SimulatorCore {
     this.store = new TokenStore(
       () => this.time(),
       () => this.settings.scopeStyle,
+      () => this.settings.accessTokenLifetimeSeconds,
     );
     this.registerClient(client);
   }

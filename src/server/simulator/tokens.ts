@@ -41,6 +41,8 @@ export class TokenStore {
   constructor(
     private readonly time: () => number,
     private readonly scopeStyle: () => ScopeStyle,
+    /** expires_in for new access tokens, in seconds. */
+    private readonly lifetime: () => number = () => EXPIRES_IN,
   ) {}
 
   clear(): void {
@@ -90,7 +92,10 @@ export class TokenStore {
   private issue({ clientId, userId, scope }: Grant): JsonResult {
     const accessToken = hex40();
     const refreshToken = hex40();
-    const expiresAt = this.time() + ACCESS_TOKEN_LIFETIME_MS;
+    const lifetime = this.lifetime();
+    // PandaDoc says 31535999 for a token that lives 365 days: expires_in is rounded down.
+    const expiresAt =
+      this.time() + (lifetime === EXPIRES_IN ? ACCESS_TOKEN_LIFETIME_MS : lifetime * 1000);
     this.accessTokens.set(accessToken, { clientId, userId, scope, expiresAt });
     this.refreshTokens.set(refreshToken, { clientId, userId, scope, accessToken });
     return {
@@ -98,7 +103,7 @@ export class TokenStore {
       body: {
         access_token: accessToken,
         token_type: 'Bearer',
-        expires_in: EXPIRES_IN,
+        expires_in: lifetime,
         scope: scopeString(scope, this.scopeStyle()),
         refresh_token: refreshToken,
       },
