@@ -34,6 +34,14 @@ export async function diagnoseCall(
     refreshTokenFingerprint: sent.refreshToken,
     accessTokenFingerprint: sent.accessToken,
   };
+  const tokens = session.tokens;
+  if (
+    kind === 'verify' &&
+    tokens?.expiresAt &&
+    (await fingerprint(tokens.accessToken)) === sent.accessToken
+  ) {
+    context.accessTokenExpiresAt = tokens.expiresAt;
+  }
   if (kind === 'exchange' && code) {
     context.code = {
       fingerprint: await fingerprint(code.value),

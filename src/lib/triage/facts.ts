@@ -28,6 +28,23 @@ export interface CallFacts {
   body: string;
   /** Earlier history entries: those before this call started. */
   earlier: HistoryLike[];
+  /**
+   * How far the upstream's clock (its Date header) is ahead of this browser's, when that is more
+   * than a minute; else 0. The simulator's clock can be moved, and real servers drift.
+   */
+  clockSkewMs: number;
+  /** When the upstream thinks this call happened. */
+  upstreamNow: number;
+}
+
+/** Below this, Date-header differences are network time and rounding, not a different clock. */
+export const CLOCK_SKEW_THRESHOLD_MS = 60_000;
+
+function clockSkew(call: UpstreamExchange, date: string | null): number {
+  const upstream = date ? Date.parse(date) : NaN;
+  if (!Number.isFinite(upstream)) return 0;
+  const skew = upstream - (call.startedAt + call.durationMs / 2);
+  return Math.abs(skew) > CLOCK_SKEW_THRESHOLD_MS ? skew : 0;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -65,6 +82,8 @@ export function readFacts(input: TriageInput): CallFacts {
     detail: str(json?.detail),
     body,
     earlier: input.context.history.filter((h) => h.at < call.startedAt),
+    clockSkewMs: clockSkew(call, header('date')),
+    upstreamNow: call.startedAt + clockSkew(call, header('date')),
   };
 }
 

@@ -70,6 +70,8 @@ export interface TriageContext {
   refreshTokenFingerprint?: string;
   /** Fingerprint of the access token this call sent. */
   accessTokenFingerprint?: string;
+  /** When the access token this call sent expires, as the token response said (expires_in). */
+  accessTokenExpiresAt?: number;
   profile: { clientId: string; redirectUri: string; environment: EnvironmentId };
   secretSource?: SecretSource;
 }

@@ -441,3 +441,19 @@ describe('failure drills, in-process (no socket to cut)', () => {
     expect(performance.now() - t1).toBeLessThan(75);
   });
 });
+
+describe('Date header', () => {
+  it('follows the simulator clock, so a moved clock is visible to clients', async () => {
+    const core = new SimulatorCore({
+      clientId: 'c',
+      clientSecret: 's',
+      redirectUri: 'http://127.0.0.1:5173/callback',
+    });
+    const app = createSimulator(core);
+    core.advanceClock(11 * 60_000);
+    const res = await app.request('/oauth2/access_token', { method: 'POST' });
+    const skew = Date.parse(res.headers.get('date')!) - Date.now();
+    expect(skew).toBeGreaterThan(10 * 60_000);
+    expect(skew).toBeLessThan(12 * 60_000);
+  });
+});

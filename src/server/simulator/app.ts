@@ -87,6 +87,12 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
       onError: (c) => c.text('Request body larger than 64 KiB.', 413),
     }),
   );
+  // Every answer is dated by the simulator's own clock, as a real server dates by its own: when
+  // the clock is moved (expiry drills), clients can see it, as they would see a server's drift.
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('Date', new Date(core.time()).toUTCString());
+  });
   app.route('/_control', createControl(core));
 
   app.get('/oauth2/authorize', (c) => {

@@ -1,7 +1,7 @@
 /** PandaDoc API answers to `GET /public/v1/members/current`: the token is not accepted. */
 import { environmentInfo } from '../../oauth/environments.ts';
 import { preview } from '../../oauth/guards.ts';
-import { clock, describeAttempt, type CallFacts, type Rule } from '../facts.ts';
+import { clock, describeAttempt, span, type CallFacts, type Rule } from '../facts.ts';
 import type { HistoryLike } from '../history.ts';
 import { DOCS, type Diagnosis, type TriageInput } from '../types.ts';
 
@@ -54,6 +54,24 @@ function unauthorized(input: TriageInput, facts: CallFacts, status: number): Dia
   const env = input.context.profile.environment;
   const other = env === 'simulator' ? null : environmentInfo(env === 'us' ? 'eu' : 'us', '');
   const rule = status === 403 ? 'api_forbidden' : 'api_unauthorized';
+  const expiresAt = input.context.accessTokenExpiresAt;
+  if (!killedBy && expiresAt !== undefined && facts.upstreamNow >= expiresAt) {
+    evidence.push(
+      `The token response said it expires at ${new Date(expiresAt).toLocaleString()}; ` +
+        (facts.clockSkewMs
+          ? `by the upstream's clock (its Date header, ${span(Math.abs(facts.clockSkewMs))} ${facts.clockSkewMs > 0 ? 'ahead' : 'behind'}) that time has passed.`
+          : 'that time has passed.'),
+    );
+    return {
+      rule,
+      severity: 'error',
+      title: 'This access token has expired',
+      cause: `Access tokens live for expires_in seconds (a year at PandaDoc). This one ran out ${span(facts.upstreamNow - expiresAt)} before the call.`,
+      next: 'Refresh it with the refresh token: refresh tokens do not expire.',
+      evidence,
+      docs: DOCS.refresh,
+    };
+  }
   if (killedBy) {
     return {
       rule,

@@ -112,11 +112,18 @@ export const wrongClient: Rule = (input, facts) => {
 export const codeExpired: Rule = (input, facts) => {
   const code = input.context.code;
   if (input.kind !== 'exchange' || !isInvalidGrant(facts) || !code) return null;
-  const age = input.call.startedAt - code.capturedAt;
+  // Measured on the upstream's clock when its Date header says it differs from ours.
+  const age = facts.upstreamNow - code.capturedAt;
   if (age <= CODE_LIFETIME_MS) return null;
   const evidence = [
     `The code (${code.fingerprint}) arrived at ${clock(code.capturedAt)}; this exchange was sent at ${clock(input.call.startedAt)}, ${span(age)} later.`,
   ];
+  if (facts.clockSkewMs) {
+    evidence[0] = `The code (${code.fingerprint}) arrived at ${clock(code.capturedAt)}; by the upstream's clock this exchange came ${span(age)} later.`;
+    evidence.push(
+      `The upstream's Date header is ${span(Math.abs(facts.clockSkewMs))} ${facts.clockSkewMs > 0 ? 'ahead of' : 'behind'} this browser's clock.`,
+    );
+  }
   if (code.authorizedAt !== undefined)
     evidence.push(`The authorize request started at ${clock(code.authorizedAt)}.`);
   return {
