@@ -9,6 +9,7 @@ import { buildTokenForm } from './oauth/tokenRequest.ts';
 import type { TokenSet } from './oauth/tokenResponse.ts';
 import { coordinatedRefresh, type RefreshOutcome } from './refresh.ts';
 import type { HistoryEntry, HistoryKind } from './triage/history.ts';
+import type { Diagnosis } from './triage/types.ts';
 import {
   emptySession,
   type Profile,
@@ -37,6 +38,8 @@ export class DebuggerState {
   /** The active profile's timeline, newest first (a window of it: see loadMoreHistory). */
   history = $state.raw<HistoryEntry[]>([]);
   historyTotal = $state(0);
+  /** How token requests are encoded; 'json' only while the JSON-body drill runs. */
+  tokenFormat = $state<'form' | 'json'>('form');
   /** The last storage write that failed: the app goes on in memory and says so. */
   storageError = $state<string | null>(null);
   loadError = $state<string | null>(null);
@@ -474,6 +477,35 @@ export class DebuggerState {
       this.storageError = `The new tokens could not be saved on this device (${outcome.saveError}).`;
     }
     return outcome;
+  }
+
+  /**
+   * The refresh-race drill: two workers sent the same refresh token. The winner's pair is kept
+   * (it is the only live one); step 7 shows the loser's call, which is what the drill is about.
+   */
+  async recordRace(calls: TokenCallResult[]): Promise<void> {
+    const { parseTokenCall } = await import('./parseTokenCall.ts');
+    const previous = this.session.tokens;
+    let fresh: TokenSet | null = null;
+    let loser: TokenCallResult | null = null;
+    let loserDiagnoses: Diagnosis[] = [];
+    for (const call of calls) {
+      const diagnoses = await this.#recordCall('refresh', call, 'refresh race drill');
+      const parsed = parseTokenCall(call);
+      if (parsed?.ok) fresh = parsed.tokens;
+      else [loser, loserDiagnoses] = [call, diagnoses];
+    }
+    await this.patchSession({
+      ...(fresh && previous
+        ? {
+            tokens: fresh,
+            verify: null,
+            rotation: { at: Date.now(), previous, oldAccessStatus: null, oldRefreshError: null },
+          }
+        : {}),
+      refresh: loser ?? calls.at(-1) ?? null,
+      triage: { ...this.session.triage, refresh: loserDiagnoses },
+    });
   }
 
   async recordRotationCheck(check: {

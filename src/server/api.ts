@@ -81,6 +81,8 @@ export function createApi(config: ServerConfig, fetchImpl: typeof fetch = fetch)
         ENVIRONMENTS.map((e) => [e, Boolean(config.serverSecrets[e])]),
       ),
       simulator: { clientId: config.simulator.clientId, redirectUri: config.simulator.redirectUri },
+      upstreamTimeoutMs: config.upstreamTimeoutMs,
+      registeredRedirectUris: config.registeredRedirectUris,
     }),
   );
 
@@ -114,27 +116,30 @@ export function createApi(config: ServerConfig, fetchImpl: typeof fetch = fetch)
       if (typed) typed[1] = held;
       else fields.splice(2, 0, ['client_secret', held]);
     }
-    const body = new URLSearchParams(fields).toString();
+    // 'json' exists for the failure drill: it sends what a common broken client sends.
+    const json = (input as { format?: unknown }).format === 'json';
+    const encode = (pairs: Header[]) =>
+      json ? JSON.stringify(Object.fromEntries(pairs)) : new URLSearchParams(pairs).toString();
     const exchange = await forward(
       {
         method: 'POST',
         url: upstreamUrl(config, input.environment, UPSTREAM_PATHS.token),
         headers: [
-          ['Content-Type', 'application/x-www-form-urlencoded'],
+          ['Content-Type', json ? 'application/json' : 'application/x-www-form-urlencoded'],
           ['Accept', 'application/json'],
         ],
-        body,
+        body: encode(fields),
       },
       config.upstreamTimeoutMs,
       fetchImpl,
     );
     // The browser never gets a secret back, least of all one the server holds.
-    const shown = new URLSearchParams(
+    const shown = encode(
       fields.map(([k, v]): Header => [k, k === 'client_secret' && v ? REDACTED : v]),
     );
     const result: TokenCallResult = {
       ...exchange,
-      request: { ...exchange.request, body: shown.toString() },
+      request: { ...exchange.request, body: shown },
       secretSource,
     };
     return c.json(result, statusFor(exchange));

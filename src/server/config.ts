@@ -20,6 +20,8 @@ export interface ServerConfig {
   };
   /** Client secrets held by the server, per environment, so the browser never sees them. */
   serverSecrets: Partial<Record<EnvironmentId, string>>;
+  /** Redirect URIs registered for the apps, where known: the UI checks the profile against them. */
+  registeredRedirectUris: Partial<Record<EnvironmentId, string>>;
   /** The simulator's launch settings (SIM_* variables); the rest are the defaults. */
   simulatorSettings: Partial<SimulatorSettingsValues>;
 }
@@ -89,6 +91,11 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       redirectUri: env.SIM_REDIRECT_URI || `${origin}/callback`,
     },
     serverSecrets,
+    registeredRedirectUris: {
+      simulator: env.SIM_REDIRECT_URI || `${origin}/callback`,
+      ...(env.PANDADOC_US_REDIRECT_URI ? { us: env.PANDADOC_US_REDIRECT_URI } : {}),
+      ...(env.PANDADOC_EU_REDIRECT_URI ? { eu: env.PANDADOC_EU_REDIRECT_URI } : {}),
+    },
     simulatorSettings: simulatorSettingsFrom(env),
   };
 }

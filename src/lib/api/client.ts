@@ -64,10 +64,12 @@ export async function fetchConfig(): Promise<AppConfig> {
 export async function postToken(
   environment: EnvironmentId,
   fields: FormFields,
+  /** 'json' only for the failure drill: PandaDoc wants a form body. */
+  format: 'form' | 'json' = 'form',
 ): Promise<TokenCallResult> {
   const body = await call('/api/token', {
     method: 'POST',
-    body: JSON.stringify({ environment, fields }),
+    body: JSON.stringify({ environment, fields, format }),
   });
   if (!isExchange(body))
     throw new LocalServerError('bad_answer', 'Unexpected answer from /api/token.');

@@ -47,6 +47,8 @@ export interface AppConfig {
   defaultUpstream: EnvironmentId;
   serverSecrets: Record<EnvironmentId, boolean>;
   simulator: { clientId: string; redirectUri: string };
+  upstreamTimeoutMs: number;
+  registeredRedirectUris: Partial<Record<EnvironmentId, string>>;
 }
 
 /** The placeholder the server puts where a client_secret was. */

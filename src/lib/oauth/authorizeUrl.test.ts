@@ -72,3 +72,14 @@ describe('encodeScopeForQuery', () => {
     expect(encodeScopeForQuery('read write+x&y')).toBe('read+write+x%26y');
   });
 });
+
+describe('encodeScopeForQuery', () => {
+  it('keeps what people paste after scope=, and escapes the rest', () => {
+    expect(encodeScopeForQuery('read+write')).toBe('read+write');
+    expect(encodeScopeForQuery('read write')).toBe('read+write');
+    expect(encodeScopeForQuery('read%2Bwrite')).toBe('read%2Bwrite');
+    expect(encodeScopeForQuery('read%20write')).toBe('read%20write');
+    expect(encodeScopeForQuery('100%')).toBe('100%25');
+    expect(encodeScopeForQuery('a&b=c#d')).toBe('a%26b%3Dc%23d');
+  });
+});

@@ -21,7 +21,11 @@ export interface ExplainedParam {
  * and a literal `+` stays `+`. Both form-decode to "read write", which grants the same as "read+write".
  */
 export function encodeScopeForQuery(scope: string): string {
-  return encodeURIComponent(scope).replace(/%20/g, '+').replace(/%2B/gi, '+');
+  // The scope field holds what goes after `scope=`, as people copy it from docs and URLs: spaces
+  // become +, and escapes already there (read%2Bwrite, read%20write) are kept, not escaped again.
+  return scope
+    .replace(/ /g, '+')
+    .replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~+%!*'()]/g, (c) => encodeURIComponent(c));
 }
 
 /**

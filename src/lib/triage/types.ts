@@ -16,6 +16,7 @@ export type DiagnosisRule =
   | 'missing_field'
   | 'unsupported_grant_type'
   | 'redirect_uri_changed'
+  | 'redirect_uri_mismatch'
   | 'access_denied'
   | 'authorize_error'
   | 'state_mismatch'

@@ -1,0 +1,102 @@
+import { postToken } from './api/client.ts';
+import { advanceSimulatorClock, patchSimulator, resetSimulator } from './api/simulator.ts';
+import type { DebuggerState } from './debugger.svelte.ts';
+import type { Drill } from './drills.ts';
+import { buildTokenForm } from './oauth/tokenRequest.ts';
+import type { Profile } from './storage/index.ts';
+
+/**
+ * Runs one failure drill at a time: applies its setup to the simulator and the profile, and
+ * undoes all of it on stop. Drills run on the simulator only.
+ */
+export class DrillRunner {
+  active = $state.raw<Drill | null>(null);
+  error = $state<string | null>(null);
+  busy = $state(false);
+  #restore: Partial<Profile> = {};
+  #secret: string | null = null;
+
+  constructor(private readonly app: DebuggerState) {}
+
+  /** Why a drill can't start now, or null. */
+  blocker(drill: Drill): string | null {
+    const s = this.app.session;
+    if (this.app.profile?.environment !== 'simulator')
+      return 'Switch to a Simulator profile first.';
+    if (drill.needs === 'code' && (!s.code || s.code.exchangedAt))
+      return drill.id === 'reused-code' && s.code
+        ? null
+        : 'Needs a fresh code: do steps 2 and 3 first.';
+    if (drill.needs === 'tokens' && !s.tokens?.refreshToken)
+      return 'Needs tokens: do step 4 first.';
+    return null;
+  }
+
+  async start(drill: Drill): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    try {
+      await this.stop();
+      const { setup } = drill;
+      const app = this.app;
+      const profile = app.profile!;
+      if (setup.simulator) await patchSimulator(setup.simulator);
+      if (setup.pastTimeout) {
+        await patchSimulator({
+          latencyMs: (app.config?.upstreamTimeoutMs ?? 15000) + 2000,
+          faultTarget: 'token',
+        });
+      }
+      if (setup.advanceClockMs) await advanceSimulatorClock(setup.advanceClockMs);
+      if (setup.profile) {
+        this.#restore = { redirectUri: profile.redirectUri, scope: profile.scope };
+        await app.updateProfile({
+          ...(setup.profile.redirectUri === 'trailing-slash'
+            ? { redirectUri: `${profile.redirectUri.replace(/\/$/, '')}/` }
+            : {}),
+          ...(setup.profile.scope ? { scope: setup.profile.scope } : {}),
+        });
+      }
+      if (setup.secret) {
+        this.#secret = app.typedSecret;
+        app.secrets[profile.id] = setup.secret;
+      }
+      if (setup.jsonBody) app.tokenFormat = 'json';
+      this.active = drill;
+      if (setup.race) await this.#race();
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Two workers, one refresh token: the second starts a moment after the first. */
+  async #race(): Promise<void> {
+    const app = this.app;
+    const profile = app.profile!;
+    const form = buildTokenForm({
+      grantType: 'refresh_token',
+      clientId: profile.clientId,
+      clientSecret: app.typedSecret,
+      refreshToken: app.session.tokens!.refreshToken!,
+    });
+    const first = postToken(profile.environment, form);
+    await new Promise((r) => setTimeout(r, 25));
+    const second = postToken(profile.environment, form);
+    await app.recordRace(await Promise.all([first, second]));
+  }
+
+  /** Ends the drill: simulator back to its launch settings and clock, profile as it was. */
+  async stop(): Promise<void> {
+    if (!this.active) return;
+    const app = this.app;
+    await resetSimulator();
+    if (Object.keys(this.#restore).length) await app.updateProfile(this.#restore);
+    if (this.#secret !== null && app.activeId) app.secrets[app.activeId] = this.#secret;
+    app.tokenFormat = 'form';
+    this.#restore = {};
+    this.#secret = null;
+    this.active = null;
+  }
+}
