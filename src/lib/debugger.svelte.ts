@@ -10,6 +10,7 @@ import type { TokenSet } from './oauth/tokenResponse.ts';
 import { coordinatedRefresh, type RefreshOutcome } from './refresh.ts';
 import type { HistoryEntry, HistoryKind } from './triage/history.ts';
 import type { Diagnosis } from './triage/types.ts';
+import { HISTORY_WINDOW, Timeline } from './timeline.svelte.ts';
 import {
   emptySession,
   type Profile,
@@ -35,9 +36,20 @@ export class DebuggerState {
   storageStatus = $state.raw<StorageStatus>({ persistent: true });
   problems = $state<string[]>([]);
   ready = $state(false);
-  /** The active profile's timeline, newest first (a window of it: see loadMoreHistory). */
-  history = $state.raw<HistoryEntry[]>([]);
-  historyTotal = $state(0);
+  /** The active profile's timeline: see timeline.svelte.ts. */
+  readonly timeline = new Timeline({
+    store: () => this.storage.history,
+    persist: (what, write) => this.#persist(what, write),
+    changed: (profileId) => this.#tabs?.post({ type: 'session', profileId }),
+    problem: (message) => this.problems.push(message),
+  });
+  /** Newest first; a window of the timeline (see loadMoreHistory). */
+  get history(): HistoryEntry[] {
+    return this.timeline.entries;
+  }
+  get historyTotal(): number {
+    return this.timeline.total;
+  }
   /** How token requests are encoded; 'json' only while the JSON-body drill runs. */
   tokenFormat = $state<'form' | 'json'>('form');
   /** The last storage write that failed: the app goes on in memory and says so. */
@@ -103,7 +115,7 @@ export class DebuggerState {
     this.activeId = id;
     this.callbackResult = null;
     this.session = await this.storage.loadSession(id);
-    await this.#loadHistory(id, HISTORY_WINDOW);
+    await this.timeline.load(id);
     const profile = this.profiles.find((p) => p.id === id);
     if (profile?.rememberSecret && this.secrets[id] === undefined) {
       const secret = await this.storage.loadSecret(id);
@@ -121,7 +133,7 @@ export class DebuggerState {
       }
     } else if (message.profileId === this.activeId) {
       this.session = await this.storage.loadSession(message.profileId);
-      await this.#loadHistory(message.profileId, Math.max(this.history.length, HISTORY_WINDOW));
+      await this.timeline.load(message.profileId, Math.max(this.history.length, HISTORY_WINDOW));
     }
   }
 
@@ -259,71 +271,25 @@ export class DebuggerState {
     await this.#saveSession();
   }
 
-  async #loadHistory(profileId: string, limit: number): Promise<void> {
-    try {
-      const { entries, total } = await this.storage.history.recent(profileId, limit);
-      this.history = entries;
-      this.historyTotal = total;
-    } catch (error) {
-      this.problems.push(`The history could not be read: ${(error as Error).message}`);
-    }
-  }
-
   loadMoreHistory(): Promise<void> {
-    return this.#loadHistory(this.activeId!, this.history.length + HISTORY_WINDOW);
+    return this.timeline.more(this.activeId!);
   }
 
   /** Everything for the support report: the whole timeline, oldest first. */
-  async fullHistory(): Promise<HistoryEntry[]> {
-    return (await this.storage.history.recent(this.activeId!)).entries.reverse();
+  fullHistory(): Promise<HistoryEntry[]> {
+    return this.timeline.all(this.activeId!);
   }
 
-  async #remember(entry: HistoryEntry): Promise<void> {
-    this.history = [entry, ...this.history];
-    this.historyTotal += 1;
-    const saved = await this.#persist('the history', () => this.storage.history.append(entry));
-    if (saved) this.#tabs?.post({ type: 'session', profileId: entry.profileId });
-  }
-
-  /** A call to PandaDoc: into the timeline, with what the triage makes of it. */
-  async #recordCall(
+  #recordCall(
     kind: 'exchange' | 'refresh' | 'verify' | 'check',
     call: UpstreamExchange & { secretSource?: TokenCallResult['secretSource'] },
     note = '',
-  ) {
-    const profile = this.profile!;
-    // The triage is only needed once a call has been made: kept out of the first load.
-    const [{ diagnoseCall }, { historyEntryFromCall }] = await Promise.all([
-      import('./diagnose.ts'),
-      import('./triage/history.ts'),
-    ]);
-    const diagnoses =
-      kind === 'check' ? [] : await diagnoseCall(kind, call, this.session, profile, this.history);
-    await this.#remember(
-      await historyEntryFromCall(kind, call, {
-        id: crypto.randomUUID(),
-        profileId: profile.id,
-        note,
-      }),
-    );
-    return diagnoses;
+  ): Promise<Diagnosis[]> {
+    return this.timeline.recordCall(kind, call, this.session, this.profile!, note);
   }
 
   #event(kind: HistoryKind, outcome: 'ok' | 'error', errorCode: string | null, note: string) {
-    const profile = this.profile!;
-    void this.#remember({
-      id: crypto.randomUUID(),
-      profileId: profile.id,
-      at: Date.now(),
-      kind,
-      outcome,
-      status: null,
-      errorCode,
-      durationMs: null,
-      clientId: profile.clientId,
-      fingerprints: {},
-      note,
-    });
+    this.timeline.event(this.profile!, kind, outcome, errorCode, note);
   }
 
   /** Step 2: a fresh state and PKCE verifier, remembered as the pending authorization. */
@@ -518,7 +484,6 @@ export class DebuggerState {
 }
 
 const KEY = Symbol('DebuggerState');
-const HISTORY_WINDOW = 100;
 
 export function setDebuggerState(state: DebuggerState): DebuggerState {
   return setContext(KEY, state);
