@@ -3,6 +3,8 @@ import { findChromium } from './scripts/chromium-path.mjs';
 
 const PORT = Number(process.env.E2E_PORT || 5199);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The one spec that changes the simulator's settings (shared by every test of a run). */
+const SETTINGS_SPEC = /simulator-settings\.e2e\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -27,11 +29,28 @@ export default defineConfig({
     permissions: ['clipboard-read', 'clipboard-write'],
     trace: 'off',
   },
+  projects: [
+    // Everything that relies on the simulator's default settings, two workers in parallel.
+    { name: 'main', testIgnore: SETTINGS_SPEC },
+    // Tests that change the shared simulator's settings: alone, one at a time, after the rest.
+    {
+      name: 'simulator-settings',
+      testMatch: SETTINGS_SPEC,
+      dependencies: ['main'],
+      fullyParallel: false,
+    },
+  ],
   webServer: {
     command: 'node --import tsx src/server/main.ts',
     url: `${BASE_URL}/api/config`,
     reuseExistingServer: false,
-    env: { PORT: String(PORT), LOG_FILE: 'e2e-logs/server.log', LOG_REQUESTS: '0' },
+    env: {
+      PORT: String(PORT),
+      LOG_FILE: 'e2e-logs/server.log',
+      LOG_REQUESTS: '0',
+      // Short enough for simulator-settings.e2e.ts to drill a timeout in seconds.
+      UPSTREAM_TIMEOUT_MS: '5000',
+    },
     stdout: 'ignore',
     stderr: 'pipe',
     timeout: 60_000,

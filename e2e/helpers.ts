@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
 
 /** Shared steps for the e2e specs, written the way a newcomer would click through the app. */
 
 export const SIM_CLIENT_ID = 'sim-demo-client-0d6f3b';
+/** The simulator demo app's secret: held by the local server, never meant to reach a page. */
+export const SIM_CLIENT_SECRET = 'sim-demo-secret-8a41c7e2b9';
 export const HEX40 = /^[0-9a-f]{40}$/;
 /** How SecretValue masks a 40-character token: first 4, ellipsis, last 4, length. */
 export const MASKED40 = /^[0-9a-f]{4}…[0-9a-f]{4} \(40 chars\)$/;
@@ -120,4 +123,9 @@ export async function consentRedirect(
   const location = answer.headers()['location'];
   expect(location).toBeTruthy();
   return location;
+}
+
+/** The app's fingerprint of a secret: first 8 hex of its SHA-256, `…`, its last 4 characters. */
+export function fingerprintOf(value: string): string {
+  return `${createHash('sha256').update(value).digest('hex').slice(0, 8)}…${value.slice(-4)}`;
 }

@@ -89,7 +89,7 @@ export class DebuggerState {
       this.profiles = profiles;
       const active = await storage.loadActiveProfileId();
       await this.selectProfile(profiles.some((p) => p.id === active) ? active! : profiles[0].id);
-      this.problems = [...storage.problems];
+      this.problems = [...storage.problems, ...storage.history.problems];
       this.#tabs = new TabChannel((m) => void this.#onTabMessage(m));
       this.ready = true;
     } catch (error) {
@@ -414,21 +414,26 @@ export class DebuggerState {
   async refreshTokens(refreshToken: string): Promise<RefreshOutcome> {
     const profile = this.profile!;
     const clientSecret = this.typedSecret;
-    const outcome = await coordinatedRefresh(profile.id, refreshToken, {
-      lock: webLock,
-      loadSession: (id) => this.storage.loadSession(id),
-      saveSession: (id, session) => this.storage.saveSession(id, session),
-      send: (token) =>
-        postToken(
-          profile.environment,
-          buildTokenForm({
-            grantType: 'refresh_token',
-            clientId: profile.clientId,
-            clientSecret,
-            refreshToken: token,
-          }),
-        ),
-    });
+    const outcome = await coordinatedRefresh(
+      profile.id,
+      refreshToken,
+      {
+        lock: webLock,
+        loadSession: (id) => this.storage.loadSession(id),
+        saveSession: (id, session) => this.storage.saveSession(id, session),
+        send: (token) =>
+          postToken(
+            profile.environment,
+            buildTokenForm({
+              grantType: 'refresh_token',
+              clientId: profile.clientId,
+              clientSecret,
+              refreshToken: token,
+            }),
+          ),
+      },
+      $state.snapshot(this.session),
+    );
     if (this.activeId === profile.id) this.session = outcome.session;
     if (outcome.kind !== 'adopted' && outcome.session.refresh) {
       const diagnoses = await this.#recordCall('refresh', outcome.session.refresh);

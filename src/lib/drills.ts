@@ -153,7 +153,8 @@ export const DRILLS: readonly Drill[] = [
     story: 'A load balancer or proxy answers with its own HTML page instead of JSON.',
     then: 'The next token call gets an HTML page: exchange a code at step 4.',
     step: 'Exchange',
-    expected: 'upstream_html',
+    // A 502 page from a load balancer is first a server error; the diagnosis names the HTML.
+    expected: 'upstream_5xx',
     needs: 'code',
     setup: { simulator: { fault: 'html', faultTarget: 'token', faultOnce: true } },
   },

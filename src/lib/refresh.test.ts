@@ -147,6 +147,23 @@ describe('coordinatedRefresh', () => {
     expect(core.currentMember(`Bearer ${outcome.session.tokens!.accessToken}`).status).toBe(200);
   });
 
+  it("builds on this tab's tokens when storage never got them (a failed write): nothing is lost", async () => {
+    const core = new SimulatorCore(client);
+    const inMemory = await sessionWithTokens(core);
+    // Storage is empty: the exchange's tokens were never written (quota full).
+    const store = new Map<string, ProfileSession>();
+    const outcome = await coordinatedRefresh(
+      'p',
+      inMemory.tokens!.refreshToken!,
+      memoryDeps(core, store, { calls: 0 }),
+      inMemory,
+    );
+    expect(outcome.kind).toBe('refreshed');
+    expect(outcome.session.tokens!.refreshToken).not.toBe(inMemory.tokens!.refreshToken);
+    expect(outcome.session.rotation?.previous.refreshToken).toBe(inMemory.tokens!.refreshToken);
+    expect(store.get('p')?.tokens?.accessToken).toBe(outcome.session.tokens!.accessToken);
+  });
+
   it('records a rejected refresh without touching the stored tokens', async () => {
     const core = new SimulatorCore(client);
     const store = new Map([['p', await sessionWithTokens(core)]]);

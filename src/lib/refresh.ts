@@ -34,11 +34,14 @@ export async function coordinatedRefresh(
   profileId: string,
   refreshToken: string,
   deps: RefreshDeps,
+  /** This tab's session: what to build on when storage never got the tokens (a failed write). */
+  inMemory?: ProfileSession,
 ): Promise<RefreshOutcome> {
   return deps.lock(refreshLockName(profileId), async () => {
-    const stored = await deps.loadSession(profileId);
-    const current = stored.tokens?.refreshToken;
-    if (current && current !== refreshToken) return { kind: 'adopted', session: stored };
+    const saved = await deps.loadSession(profileId);
+    const current = saved.tokens?.refreshToken;
+    if (current && current !== refreshToken) return { kind: 'adopted', session: saved };
+    const stored = current === refreshToken || !inMemory ? saved : inMemory;
 
     const call = await deps.send(refreshToken);
     const parsed = parseTokenCall(call);

@@ -19,11 +19,11 @@ export function escapeHtml(value: string): string {
 const STYLE = `
 :root { color-scheme: light dark; --bg: #f4f5f7; --card: #ffffff; --text: #1b1d22; --muted: #4a4f5a;
   --border: #d5d8de; --accent: #1e7a3c; --accent-text: #ffffff; --badge-bg: #fff4cc; --badge-text: #5c4300;
-  --error: #a4161a; --code-bg: #eef0f3; }
+  --error: #a4161a; --code-bg: #eef0f3; --control-border: #8a909c; }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #121418; --card: #1c1f26; --text: #eceef2; --muted: #b4bac6; --border: #3a3f4b;
     --accent: #4cc47a; --accent-text: #07140c; --badge-bg: #4a3a00; --badge-text: #ffe9a3;
-    --error: #ff8a8a; --code-bg: #2a2e37; }
+    --error: #ff8a8a; --code-bg: #2a2e37; --control-border: #6c7280; }
 }
 * { box-sizing: border-box; }
 body { margin: 0; min-height: 100vh; display: grid; place-items: center; padding: 1.5rem;
@@ -38,9 +38,9 @@ p, ul, dl { margin: 0 0 0.75rem; }
 .muted { color: var(--muted); }
 code { background: var(--code-bg); padding: 0.05rem 0.3rem; border-radius: 4px; overflow-wrap: anywhere;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
-.actions { display: flex; gap: 0.75rem; margin-top: 1.5rem; }
+.actions { display: flex; gap: 0.75rem; margin: 1.5rem 0 1.25rem; }
 button { flex: 1; font: inherit; font-weight: 600; padding: 0.6rem 1rem; border-radius: 8px; cursor: pointer;
-  border: 1px solid var(--border); background: transparent; color: var(--text); }
+  border: 1px solid var(--control-border); background: transparent; color: var(--text); }
 button.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
 button:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .error-code { color: var(--error); font-weight: 600; }

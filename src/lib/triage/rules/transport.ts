@@ -107,7 +107,9 @@ export const upstream5xx: Rule = (input, facts) => {
   return {
     rule: 'upstream_5xx',
     severity: 'error',
-    title: `${upstreamHost(input)} had a server error (${facts.status})`,
+    title: facts.isHtml
+      ? `${upstreamHost(input)} had a server error (${facts.status}), answered with an HTML error page`
+      : `${upstreamHost(input)} had a server error (${facts.status})`,
     cause:
       input.kind === 'verify'
         ? 'The problem is on the server side, not in this request.'
