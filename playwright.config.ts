@@ -5,6 +5,7 @@ const PORT = Number(process.env.E2E_PORT || 5199);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The one spec that changes the simulator's settings (shared by every test of a run). */
 const SETTINGS_SPEC = /simulator-settings\.e2e\.ts$/;
+const DRILLS_SPEC = /drills\.e2e\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -31,12 +32,19 @@ export default defineConfig({
   },
   projects: [
     // Everything that relies on the simulator's default settings, two workers in parallel.
-    { name: 'main', testIgnore: SETTINGS_SPEC },
+    { name: 'main', testIgnore: [SETTINGS_SPEC, DRILLS_SPEC] },
     // Tests that change the shared simulator's settings: alone, one at a time, after the rest.
     {
       name: 'simulator-settings',
       testMatch: SETTINGS_SPEC,
       dependencies: ['main'],
+      fullyParallel: false,
+    },
+    // The failure drills move the same simulator: after the settings tests, never beside them.
+    {
+      name: 'drills',
+      testMatch: DRILLS_SPEC,
+      dependencies: ['simulator-settings'],
       fullyParallel: false,
     },
   ],

@@ -23,9 +23,12 @@ export async function openDebugger(page: Page): Promise<void> {
 
 /** Step 2: builds the authorize URL and returns it as shown on the page. */
 export async function buildAuthorizeUrl(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Build authorize URL' }).click();
   const shown = page.getByTestId('authorize-url');
+  // On a second build, wait for the new URL (a new state), not the one already shown.
+  const before = (await shown.count()) ? await shown.textContent() : null;
+  await page.getByRole('button', { name: 'Build authorize URL' }).click();
   await expect(shown).toContainText('/sim/oauth2/authorize?');
+  if (before) await expect(shown).not.toHaveText(before);
   const url = (await shown.textContent()) ?? '';
   expect(url).toMatch(/^http:\/\//);
   return url;

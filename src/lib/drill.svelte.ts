@@ -1,7 +1,7 @@
 import { postToken } from './api/client.ts';
 import { advanceSimulatorClock, patchSimulator, resetSimulator } from './api/simulator.ts';
 import type { DebuggerState } from './debugger.svelte.ts';
-import type { Drill } from './drills.ts';
+import { DRILLS, type Drill } from './drills.ts';
 import { buildTokenForm } from './oauth/tokenRequest.ts';
 import type { Profile } from './storage/index.ts';
 
@@ -13,10 +13,20 @@ export class DrillRunner {
   active = $state.raw<Drill | null>(null);
   error = $state<string | null>(null);
   busy = $state(false);
-  #restore: Partial<Profile> = {};
+  #restore: Partial<Pick<Profile, 'redirectUri' | 'scope'>> = {};
   #secret: string | null = null;
 
   constructor(private readonly app: DebuggerState) {}
+
+  /** Picks up a drill started before the page was left (e.g. for the consent screen). */
+  async resume(): Promise<void> {
+    const record = await this.app.storage.loadDrill().catch(() => null);
+    const drill = record && DRILLS.find((d) => d.id === record.id);
+    if (!record || !drill) return;
+    this.#restore = record.restore;
+    if (record.jsonBody) this.app.tokenFormat = 'json';
+    this.active = drill;
+  }
 
   /** Why a drill can't start now, or null. */
   blocker(drill: Drill): string | null {
@@ -63,6 +73,14 @@ export class DrillRunner {
       }
       if (setup.jsonBody) app.tokenFormat = 'json';
       this.active = drill;
+      await app.storage
+        .saveDrill({
+          id: drill.id,
+          profileId: profile.id,
+          restore: this.#restore,
+          jsonBody: Boolean(setup.jsonBody),
+        })
+        .catch(() => undefined);
       if (setup.race) await this.#race();
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
@@ -98,5 +116,6 @@ export class DrillRunner {
     this.#restore = {};
     this.#secret = null;
     this.active = null;
+    await app.storage.saveDrill(null).catch(() => undefined);
   }
 }

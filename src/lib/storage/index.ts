@@ -14,6 +14,14 @@ import { isSealed, Sealer } from './sealed.ts';
 
 export type { Profile, ProfileSession, CapturedCode, Rotation } from './records.ts';
 export { emptySession } from './records.ts';
+
+export interface DrillRecord {
+  id: string;
+  profileId: string;
+  /** Profile fields the drill changed, as they were (redirect URI, scope: nothing secret). */
+  restore: Partial<Pick<Profile, 'redirectUri' | 'scope'>>;
+  jsonBody: boolean;
+}
 export type { StorageStatus } from './kv.ts';
 
 /**
@@ -146,6 +154,17 @@ export class Storage {
 
   deleteSecret(profileId: string): Promise<void> {
     return this.kv.del(`secret:${profileId}`);
+  }
+
+  /** The failure drill under way, if any: survives the trip to the consent screen. Not secret. */
+  async loadDrill(): Promise<DrillRecord | null> {
+    const data = (await this.#read('drill')) as DrillRecord | undefined;
+    return data && typeof data.id === 'string' && typeof data.restore === 'object' ? data : null;
+  }
+
+  async saveDrill(drill: DrillRecord | null): Promise<void> {
+    if (drill) await this.#write('drill', drill);
+    else await this.kv.del('drill');
   }
 
   /** Everything the profile had: its session, its remembered secret. */
