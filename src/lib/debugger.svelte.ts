@@ -380,7 +380,10 @@ export class DebuggerState {
 
   async recordExchange(call: TokenCallResult, tokens: TokenSet | null): Promise<void> {
     const diagnoses = await this.#recordCall('exchange', call);
-    const code = this.session.code ? { ...this.session.code, exchangedAt: call.startedAt } : null;
+    // The first exchange is the one that spent the code; a re-send doesn't move that time.
+    const code = this.session.code
+      ? { ...this.session.code, exchangedAt: this.session.code.exchangedAt ?? call.startedAt }
+      : null;
     await this.patchSession({
       exchange: call,
       code,
