@@ -3,7 +3,6 @@
  * origin must be a drop-in base URL for a real PandaDoc client. The server runs for real (HTTP on
  * an ephemeral port), since the proxy reaches the simulator by URL.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import {
   ApiException,
@@ -14,23 +13,13 @@ import {
 } from 'pandadoc-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerApp } from './app.ts';
+import { freePort } from './test-helpers.ts';
 import { DEFAULT_SIM_CLIENT_ID, DEFAULT_SIM_CLIENT_SECRET, loadConfig } from './config.ts';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
 let origin = '';
 let server: ServerType;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();

@@ -40,3 +40,49 @@ export function looksLikeHtml(contentType: string | null, body: string): boolean
   const type = (contentType ?? '').toLowerCase();
   return type.includes('text/html') || body.trimStart().startsWith('<');
 }
+
+/** An answer that can't be read as JSON at all. */
+export interface UnreadableBody {
+  ok: false;
+  kind: 'html' | 'not_json';
+  status: number;
+  message: string;
+}
+
+/**
+ * The JSON value of a response body, or why there is none: an HTML page (with `htmlHint` saying
+ * what usually serves one), an empty body, or text that is not JSON.
+ */
+export function readJsonBody(
+  status: number,
+  contentType: string | null,
+  rawBody: string,
+  htmlHint: string,
+): { ok: true; value: unknown } | UnreadableBody {
+  if (looksLikeHtml(contentType, rawBody)) {
+    return {
+      ok: false,
+      kind: 'html',
+      status,
+      message: `HTTP ${status}: the upstream answered an HTML page, not JSON. ${htmlHint}`,
+    };
+  }
+  if (rawBody.trim() === '') {
+    return {
+      ok: false,
+      kind: 'not_json',
+      status,
+      message: `HTTP ${status} with an empty body; expected JSON.`,
+    };
+  }
+  const parsed = tryParseJson(rawBody);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      kind: 'not_json',
+      status,
+      message: `HTTP ${status}: the body is not JSON (it starts "${preview(rawBody)}").`,
+    };
+  }
+  return parsed;
+}

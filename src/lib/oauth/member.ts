@@ -1,5 +1,5 @@
 /** Step 4: `GET /public/v1/members/current`, the proof that the access token works. */
-import { isBoolean, isRecord, isString, looksLikeHtml, preview, tryParseJson } from './guards.ts';
+import { isBoolean, isRecord, isString, readJsonBody } from './guards.ts';
 import { describeJsonType, type ExplainedField } from './tokenResponse.ts';
 
 export interface MemberResult {
@@ -90,26 +90,13 @@ export function parseMemberResponse(
   headers: { get(name: string): string | null },
   rawBody: string,
 ): MemberResponseResult {
-  if (looksLikeHtml(headers.get('content-type'), rawBody)) {
-    return {
-      ok: false,
-      kind: 'html',
-      status,
-      message: `HTTP ${status}: the upstream answered an HTML page, not JSON. That is usually a proxy, a captive portal or a wrong API base URL.`,
-    };
-  }
-  const parsed = rawBody.trim() === '' ? ({ ok: false } as const) : tryParseJson(rawBody);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      kind: 'not_json',
-      status,
-      message:
-        rawBody.trim() === ''
-          ? `HTTP ${status} with an empty body; expected JSON.`
-          : `HTTP ${status}: the body is not JSON (it starts "${preview(rawBody)}").`,
-    };
-  }
+  const parsed = readJsonBody(
+    status,
+    headers.get('content-type'),
+    rawBody,
+    'That is usually a proxy, a captive portal or a wrong API base URL.',
+  );
+  if (!parsed.ok) return parsed;
   const body = parsed.value;
   if (status < 200 || status >= 300) {
     const record = isRecord(body) ? body : {};

@@ -4,9 +4,8 @@ import {
   isNonEmptyString,
   isRecord,
   isString,
-  looksLikeHtml,
   preview,
-  tryParseJson,
+  readJsonBody,
 } from './guards.ts';
 
 export { explainTokenSet, formatDuration, type ExplainedField } from './tokenExplain.ts';
@@ -64,31 +63,13 @@ export function parseTokenResponse(
   rawBody: string,
   receivedAt: number,
 ): TokenResponseResult {
-  if (looksLikeHtml(contentType, rawBody)) {
-    return {
-      ok: false,
-      kind: 'html',
-      status,
-      message: `HTTP ${status}: the upstream answered an HTML page, not JSON. That is usually a proxy, a captive portal or a wrong URL, not PandaDoc's token endpoint.`,
-    };
-  }
-  if (rawBody.trim() === '') {
-    return {
-      ok: false,
-      kind: 'not_json',
-      status,
-      message: `HTTP ${status} with an empty body; expected JSON.`,
-    };
-  }
-  const parsed = tryParseJson(rawBody);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      kind: 'not_json',
-      status,
-      message: `HTTP ${status}: the body is not JSON (it starts "${preview(rawBody)}").`,
-    };
-  }
+  const parsed = readJsonBody(
+    status,
+    contentType,
+    rawBody,
+    "That is usually a proxy, a captive portal or a wrong URL, not PandaDoc's token endpoint.",
+  );
+  if (!parsed.ok) return parsed;
   const body = parsed.value;
   if (!isRecord(body)) {
     return {

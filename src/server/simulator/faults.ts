@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { Fault } from './settings.ts';
 import type { FaultEndpoint, SimulatorCore } from './state.ts';
+import { DEMO_USER } from './member.ts';
 
 type Broken = Exclude<Fault, 'none'>;
 
@@ -20,14 +21,7 @@ function plausibleBody(endpoint: FaultEndpoint): string {
         scope: 'read write read+write',
         refresh_token: '1111111111111111111111111111111111111111',
       })
-    : JSON.stringify({
-        user_id: 'Hq7mVbN3xKd5TzRw8ePjYs',
-        membership_id: 'Gx4nWcL9vQa2ZkTf6MhRbu',
-        email: 'demo@example.com',
-        first_name: 'Dana',
-        last_name: 'Demo',
-        is_active: true,
-      });
+    : JSON.stringify(DEMO_USER);
 }
 
 /** What an AWS load balancer says when the service behind it is down. */
