@@ -39,6 +39,10 @@ test('forget a profile with tokens and a remembered secret: nothing of it is lef
   await remember.check();
   await expect(remember).toBeChecked();
 
+  // The secret is sealed and written asynchronously: wait until it is stored, then reload.
+  await expect
+    .poll(async () => (await storedKeys(page)).some((k) => k.startsWith('secret:')))
+    .toBe(true);
   // Remembered for real: a reload brings the secret back, with the tokens and history.
   await page.reload();
   await expect(secret).toHaveValue(TYPED_SECRET);

@@ -132,3 +132,20 @@ export async function consentRedirect(
 export function fingerprintOf(value: string): string {
   return `${createHash('sha256').update(value).digest('hex').slice(0, 8)}…${value.slice(-4)}`;
 }
+
+/** Step 3: the captured code's full value, by clicking its Reveal button. */
+export async function revealCode(page: Page): Promise<string> {
+  await step(page, 'Code').getByRole('button', { name: 'Reveal authorization code' }).click();
+  await expect(page.getByTestId('code-value')).toHaveText(HEX40);
+  return (await page.getByTestId('code-value').textContent()) ?? '';
+}
+
+/** Steps 6 and 7: the token works, then a refresh rotates it and the old refresh token is dead. */
+export async function useThenRefresh(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Call members/current' }).click();
+  await expect(page.getByTestId('verify-call-status')).toHaveText('200 OK');
+  await page.getByRole('button', { name: 'Refresh tokens' }).click();
+  await expect(page.getByTestId('old-refresh-status')).toHaveText(
+    'rejected (invalid_grant): no longer works',
+  );
+}

@@ -1,5 +1,13 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { authorizeHere, exchangeCode, fingerprintOf, HEX40, revealField, step } from './helpers.ts';
+import {
+  authorizeHere,
+  exchangeCode,
+  fingerprintOf,
+  revealField,
+  step,
+  revealCode,
+  useThenRefresh,
+} from './helpers.ts';
 
 /** The History panel: every step of the profile, newest first, fingerprints only, kept. */
 
@@ -24,20 +32,13 @@ test('History lists every step newest first, with fingerprints and never a raw v
   page,
 }) => {
   await authorizeHere(page);
-  await step(page, 'Code').getByRole('button', { name: 'Reveal authorization code' }).click();
-  await expect(page.getByTestId('code-value')).toHaveText(HEX40);
-  const code = (await page.getByTestId('code-value').textContent())!;
+  const code = await revealCode(page);
   await exchangeCode(page);
   const fields = page.getByTestId('token-fields');
   const access = await revealField(fields, 'access_token');
   const refresh = await revealField(fields, 'refresh_token');
 
-  await page.getByRole('button', { name: 'Call members/current' }).click();
-  await expect(page.getByTestId('verify-call-status')).toHaveText('200 OK');
-  await page.getByRole('button', { name: 'Refresh tokens' }).click();
-  await expect(page.getByTestId('old-refresh-status')).toHaveText(
-    'rejected (invalid_grant): no longer works',
-  );
+  await useThenRefresh(page);
   await expect(page.getByTestId('old-access-status')).toHaveText('rejected (401): no longer works');
   const newAccess = await revealField(fields, 'access_token');
   const newRefresh = await revealField(fields, 'refresh_token');

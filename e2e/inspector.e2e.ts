@@ -11,6 +11,7 @@ import {
   SIM_CLIENT_ID,
   SIM_CLIENT_SECRET,
   step,
+  revealCode,
 } from './helpers.ts';
 
 /** The inspector: every call as it went over the wire, and a curl command that replays it. */
@@ -43,9 +44,7 @@ test('the Exchange inspector shows the request as sent and the response as recei
   baseURL,
 }) => {
   await authorizeHere(page);
-  await step(page, 'Code').getByRole('button', { name: 'Reveal authorization code' }).click();
-  await expect(page.getByTestId('code-value')).toHaveText(HEX40);
-  const code = (await page.getByTestId('code-value').textContent())!;
+  const code = await revealCode(page);
   await exchangeCode(page);
   const access = await revealField(page.getByTestId('token-fields'), 'access_token');
   const refresh = await revealField(page.getByTestId('token-fields'), 'refresh_token');

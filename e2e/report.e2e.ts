@@ -6,12 +6,13 @@ import {
   exchangeCode,
   expectCodeCapturedWithState,
   fingerprintOf,
-  HEX40,
   openDebugger,
   revealField,
   SIM_CLIENT_ID,
   SIM_CLIENT_SECRET,
   step,
+  revealCode,
+  useThenRefresh,
 } from './helpers.ts';
 
 /** The support report: everything a ticket needs, and not one secret, code or token. */
@@ -54,21 +55,14 @@ test('the support report carries the session and diagnosis, and no secret at all
   await page.getByRole('link', { name: 'Open here' }).click();
   await authorizeOnSimulator(page);
   await expectCodeCapturedWithState(page);
-  await step(page, 'Code').getByRole('button', { name: 'Reveal authorization code' }).click();
-  await expect(page.getByTestId('code-value')).toHaveText(HEX40);
-  const code = (await page.getByTestId('code-value').textContent())!;
+  const code = await revealCode(page);
 
   // Exchange, use, refresh: two pairs of tokens.
   await exchangeCode(page);
   const fields = page.getByTestId('token-fields');
   const access = await revealField(fields, 'access_token');
   const refresh = await revealField(fields, 'refresh_token');
-  await page.getByRole('button', { name: 'Call members/current' }).click();
-  await expect(page.getByTestId('verify-call-status')).toHaveText('200 OK');
-  await page.getByRole('button', { name: 'Refresh tokens' }).click();
-  await expect(page.getByTestId('old-refresh-status')).toHaveText(
-    'rejected (invalid_grant): no longer works',
-  );
+  await useThenRefresh(page);
   const newAccess = await revealField(fields, 'access_token');
   const newRefresh = await revealField(fields, 'refresh_token');
 

@@ -10,6 +10,7 @@ import type { TokenSet } from './oauth/tokenResponse.ts';
 import { coordinatedRefresh, type RefreshOutcome } from './refresh.ts';
 import type { HistoryEntry, HistoryKind } from './triage/history.ts';
 import type { Diagnosis } from './triage/types.ts';
+import { triageAuthorize } from './triage/authorize.ts';
 import { HISTORY_WINDOW, Timeline } from './timeline.svelte.ts';
 import {
   emptySession,
@@ -64,6 +65,19 @@ export class DebuggerState {
   );
   serverHoldsSecret = $derived(
     Boolean(this.profile && this.config?.serverSecrets[this.profile.environment]),
+  );
+  /**
+   * What PandaDoc would answer with an error page (and no redirect) for this profile's authorize
+   * request: said before the user goes. Shown by step 2 and checked by the drills.
+   */
+  authorizePreflight = $derived(
+    this.profile
+      ? triageAuthorize({
+          redirectUri: this.profile.redirectUri,
+          scope: this.profile.scope,
+          registeredRedirectUri: this.config?.registeredRedirectUris[this.profile.environment],
+        })
+      : [],
   );
   typedSecret = $derived(this.activeId ? (this.secrets[this.activeId] ?? '') : '');
 

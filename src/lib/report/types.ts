@@ -3,7 +3,7 @@ import type { Header, SecretSource, UpstreamExchange } from '../api/wire.ts';
 import type { EnvironmentId } from '../oauth/environments.ts';
 import type { TokenSet } from '../oauth/tokenResponse.ts';
 import type { Diagnosis } from '../triage/types.ts';
-import type { HistoryEntry, HistoryFingerprints, HistoryKind } from '../triage/history.ts';
+import type { HistoryEntry } from '../triage/history.ts';
 
 export interface ReportInput {
   generatedAt: number;
@@ -33,17 +33,8 @@ export interface ReportInput {
 
 export const REPORT_FORMAT = 'pandadoc-oauth-debugger/report@1';
 
-export interface ReportStep {
-  at: string;
-  kind: HistoryKind;
-  outcome: 'ok' | 'error';
-  status: number | null;
-  errorCode: string | null;
-  durationMs: number | null;
-  clientId: string | null;
-  fingerprints: HistoryFingerprints;
-  note: string;
-}
+/** A history entry as the report shows it: its time as an ISO string, no ids. */
+export type ReportStep = Omit<HistoryEntry, 'id' | 'profileId' | 'at'> & { at: string };
 
 export interface ReportCall {
   name: 'exchange' | 'refresh' | 'verify';
