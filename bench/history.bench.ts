@@ -1,11 +1,11 @@
-// Prints how the history timeline behaves at 10,000 entries (IndexedDB in memory via
-// fake-indexeddb, so figures compare runs, not browsers). Run: npm run bench
+// How the history timeline behaves at 10,000 entries (IndexedDB in memory via fake-indexeddb, so
+// figures compare runs, not browsers).
 import 'fake-indexeddb/auto';
 import { HistoryStore } from '../src/lib/storage/history.ts';
 import { openKeyValue } from '../src/lib/storage/kv.ts';
 import type { HistoryEntry } from '../src/lib/triage/history.ts';
+import type { BenchCase, BenchRow } from './types.ts';
 
-const N = 10_000;
 const entry = (n: number): HistoryEntry => ({
   id: crypto.randomUUID(),
   profileId: 'bench',
@@ -20,28 +20,38 @@ const entry = (n: number): HistoryEntry => ({
   note: 'refresh_token grant',
 });
 
-async function time<T>(label: string, fn: () => Promise<T>): Promise<T> {
+async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
-  const result = await fn();
-  console.log(`${label.padEnd(44)} ${(performance.now() - t0).toFixed(1).padStart(8)} ms`);
-  return result;
+  await fn();
+  return performance.now() - t0;
 }
 
-const store = new HistoryStore(await openKeyValue());
-await time(`append ${N} entries one by one`, async () => {
-  for (let i = 0; i < N; i++) await store.append(entry(i));
-});
-const samples: number[] = [];
-for (let i = 0; i < 200; i++) {
-  const t0 = performance.now();
-  await store.append(entry(N + i));
-  samples.push(performance.now() - t0);
-}
-samples.sort((a, b) => a - b);
-console.log(
-  `${'append at 10k: median / p95'.padEnd(44)} ${samples[100].toFixed(2).padStart(8)} ms / ${samples[190].toFixed(2)} ms`,
-);
-const fresh = new HistoryStore(await openKeyValue());
-await time('load newest 100 (the timeline view)', () => fresh.recent('bench', 100));
-const all = await time(`load all ${N + 200} (report export)`, () => fresh.recent('bench'));
-console.log(`entries read back: ${all.entries.length}`);
+export const run: BenchCase = async ({ short }) => {
+  const n = short ? 2_000 : 10_000;
+  const store = new HistoryStore(await openKeyValue());
+  for (let i = 0; i < n; i++) await store.append(entry(i));
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    await store.append(entry(n + i));
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  const fresh = new HistoryStore(await openKeyValue());
+  const rows: BenchRow[] = [
+    { group: 'history', name: `append at ${n}: median`, value: samples[100] ?? 0, unit: 'ms' },
+    {
+      group: 'history',
+      name: `load newest 100 of ${n}`,
+      value: await time(() => fresh.recent('bench', 100)),
+      unit: 'ms',
+    },
+    {
+      group: 'history',
+      name: `load all ${n + 200}`,
+      value: await time(() => fresh.recent('bench')),
+      unit: 'ms',
+    },
+  ];
+  return rows;
+};

@@ -4,7 +4,8 @@ import type { EnvironmentId } from '../oauth/environments.ts';
 export type Header = [name: string, value: string];
 
 export interface RecordedRequest {
-  method: 'GET' | 'POST';
+  /** As sent: the app's own calls use GET and POST; captured and imported calls may use any. */
+  method: string;
   url: string;
   headers: Header[];
   body: string | null;

@@ -1,0 +1,29 @@
+/**
+ * Live capture of the pass-through (issue 11): what the server records of each call any client
+ * sends through the PandaDoc-compatible paths, and how the browser reads it. Shared by both sides.
+ *
+ * Routes (all behind the same Host/Origin guards as the rest of /api):
+ * - `GET /api/traffic/events`: Server-Sent Events. Each call is one `event: call`, `id: <seq>`,
+ *   `data: <CapturedCall JSON>`. On (re)connect with `Last-Event-ID: n`, every call in the ring
+ *   with seq > n is sent first. A `event: cleared` with empty data follows a clear.
+ * - `GET /api/traffic`: `{ calls: CapturedCall[], capacity: {...} }`, oldest first.
+ * - `DELETE /api/traffic`: clears the ring.
+ */
+import type { UpstreamExchange } from './wire.ts';
+import type { EnvironmentId } from '../oauth/environments.ts';
+
+/** Only this much of each request and response body is kept. */
+export const CAPTURE_BODY_LIMIT = 64 * 1024;
+
+export interface CapturedCall extends UpstreamExchange {
+  /** Increasing from 1 in this server's lifetime: the SSE event id. */
+  seq: number;
+  /** Where the call was forwarded. */
+  upstream: EnvironmentId;
+  /** The path and query the client asked this server for (e.g. `/us/oauth2/access_token`). */
+  localPath: string;
+  /** The client's User-Agent, as sent (null when none). */
+  userAgent: string | null;
+  /** True when a body was cut at CAPTURE_BODY_LIMIT (the client and upstream still got all of it). */
+  requestBodyTruncated: boolean;
+}

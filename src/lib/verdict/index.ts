@@ -1,0 +1,1 @@
+export { classifyCall, type CallKind, type GrantEffect, type Verdict } from './classify.ts';
