@@ -6,7 +6,8 @@ import { loadConfig } from './config.ts';
 import { startServer } from './listen.ts';
 
 /** `npm start`: the built app, its API, the pass-through paths and the simulator on one port. */
-const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
+// DIST_DIR: a build elsewhere (`vite build --outDir X`), so parallel checkouts don't share dist/.
+const distDir = process.env.DIST_DIR || fileURLToPath(new URL('../../dist', import.meta.url));
 if (!existsSync(`${distDir}/index.html`)) {
   console.error('No built app in dist/. Run `npm run build` first (`npm start` does it for you).');
   process.exit(1);
