@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { createApi } from './api.ts';
+import { CaptureRing, captureSettingsFromEnv, type CaptureSettings } from './capture/ring.ts';
+import { createTrafficRoutes } from './capture/routes.ts';
 import type { ServerConfig } from './config.ts';
 import { baselineHeaders, hostGuard, originGuard } from './guards.ts';
 import { type LogSink, requestLog } from './log.ts';
@@ -15,16 +17,20 @@ export interface ServerOptions {
   distDir?: string;
   log?: LogSink;
   fetchImpl?: typeof fetch;
+  /** The live capture's bounds; by default from CAPTURE, CAPTURE_MAX_CALLS and CAPTURE_MAX_MB. */
+  capture?: Partial<CaptureSettings>;
 }
 
 /** One HTTP app: the simulator, the app's API, the pass-through paths and (built) pages. */
-export function createServerApp({ config, distDir, log, fetchImpl }: ServerOptions) {
+export function createServerApp({ config, distDir, log, fetchImpl, capture }: ServerOptions) {
   const simulator = new SimulatorCore({
     clientId: config.simulator.clientId,
     clientSecret: config.simulator.clientSecret,
     redirectUri: config.simulator.redirectUri,
     settings: config.simulatorSettings,
   });
+  // Calls any client sends through the pass-through, kept in memory for the Traffic section.
+  const ring = new CaptureRing(capture ?? captureSettingsFromEnv(process.env));
   const app = new Hono();
   if (log) app.use('*', requestLog(log));
   // Outermost first: headers on every answer (refusals included), then who may ask at all.
@@ -32,6 +38,7 @@ export function createServerApp({ config, distDir, log, fetchImpl }: ServerOptio
   app.use('*', hostGuard(config));
   app.use('*', originGuard(config));
   app.route('/sim', createSimulator(simulator));
+  app.route('/api', createTrafficRoutes(ring));
   app.route('/api', createApi(config, fetchImpl));
   app.route('/', createPassthrough(config, fetchImpl));
   if (distDir) app.route('/', createPages(distDir));
@@ -41,7 +48,7 @@ export function createServerApp({ config, distDir, log, fetchImpl }: ServerOptio
     log?.(`${c.req.method} ${c.req.path} error ${error.name}`);
     return c.text('Internal error in the local server.', 500);
   });
-  return { app, simulator };
+  return { app, simulator, ring };
 }
 
 /** Paths this server owns under Vite's dev server (everything else is Vite's). */

@@ -27,3 +27,29 @@ export interface CapturedCall extends UpstreamExchange {
   /** True when a body was cut at CAPTURE_BODY_LIMIT (the client and upstream still got all of it). */
   requestBodyTruncated: boolean;
 }
+
+/** How full the server's capture ring is, and its bounds. */
+export interface TrafficCapacity {
+  /** false when the server runs with `CAPTURE=0`: nothing is recorded. */
+  enabled: boolean;
+  maxCalls: number;
+  /** Approximate bytes (one per character of the calls' strings). */
+  maxBytes: number;
+  calls: number;
+  bytes: number;
+  /** Calls pushed out by newer ones since the server started or the ring was last cleared. */
+  dropped: number;
+}
+
+/** `GET /api/traffic` and `DELETE /api/traffic` answer this. */
+export interface TrafficSnapshot {
+  calls: CapturedCall[];
+  capacity: TrafficCapacity;
+}
+
+/** The first event of every event stream connection (`event: hello`), before any replayed call. */
+export interface TrafficEventHello {
+  capacity: TrafficCapacity;
+  /** The newest seq the server has handed out. */
+  lastSeq: number;
+}

@@ -1,0 +1,109 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import type { CapturedCall } from '../../lib/api/traffic.ts';
+import { capturedCall } from './fixtures.ts';
+import { approximateSize, CaptureRing, captureSettingsFromEnv, type RingEvent } from './ring.ts';
+
+/** A full garbage collection, so heap figures compare live data only. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+describe('CaptureRing', () => {
+  it('numbers calls from 1 and hands them out oldest first', () => {
+    const ring = new CaptureRing();
+    ring.add(capturedCall(1));
+    ring.add({ ...capturedCall(2), seq: 999 } as CapturedCall);
+    expect(ring.list().map((c) => c.seq)).toEqual([1, 2]);
+    expect(ring.lastSeq).toBe(2);
+  });
+
+  it('keeps 1,000 calls of 10,000 and its memory stays flat', () => {
+    const ring = new CaptureRing({ maxCalls: 1000 });
+    const fill = (from: number, to: number) => {
+      for (let i = from; i < to; i++) ring.add(capturedCall(i, 10_000));
+    };
+    fill(0, 2000);
+    collectGarbage();
+    const heapAt2k = process.memoryUsage().heapUsed;
+    const bytesAt2k = ring.capacity().bytes;
+    fill(2000, 10_000);
+    collectGarbage();
+    const heapAt10k = process.memoryUsage().heapUsed;
+    const list = ring.list();
+    expect(list).toHaveLength(1000);
+    expect(list[0]?.seq).toBe(9001);
+    expect(list.at(-1)?.seq).toBe(10_000);
+    expect(ring.capacity()).toMatchObject({ calls: 1000, dropped: 9000 });
+    expect(ring.capacity().bytes).toBe(bytesAt2k);
+    // 8,000 more calls of ~10 KB each would be ~80 MB if they were kept; allow 10 MB of noise.
+    expect(heapAt10k - heapAt2k).toBeLessThan(10 * 2 ** 20);
+  });
+
+  it('drops the oldest calls once the size bound is reached', () => {
+    const one = approximateSize({ ...capturedCall(0, 1000), seq: 1 });
+    const ring = new CaptureRing({ maxCalls: 1000, maxBytes: one * 5 + 10 });
+    for (let i = 0; i < 20; i++) ring.add(capturedCall(i, 1000));
+    expect(ring.list().map((c) => c.seq)).toEqual([16, 17, 18, 19, 20]);
+    expect(ring.capacity().bytes).toBeLessThanOrEqual(one * 5 + 10);
+  });
+
+  it('refuses a single call larger than the whole size bound', () => {
+    const ring = new CaptureRing({ maxBytes: 500 });
+    expect(ring.add(capturedCall(0, 1000))).toBeNull();
+    expect(ring.list()).toEqual([]);
+  });
+
+  it('replays what a listener missed: seq > n, or everything after a restart', () => {
+    const ring = new CaptureRing({ maxCalls: 3 });
+    for (let i = 0; i < 5; i++) ring.add(capturedCall(i));
+    expect(ring.since(3).map((c) => c.seq)).toEqual([4, 5]);
+    expect(ring.since(0).map((c) => c.seq)).toEqual([3, 4, 5]);
+    expect(ring.since(5)).toEqual([]);
+    // An id from a previous server lifetime (beyond anything handed out here): all of the ring.
+    expect(ring.since(42).map((c) => c.seq)).toEqual([3, 4, 5]);
+  });
+
+  it('tells live listeners about each call and each clear, until they unsubscribe', () => {
+    const ring = new CaptureRing();
+    const seen: RingEvent[] = [];
+    const stop = ring.subscribe((e) => seen.push(e));
+    ring.subscribe(() => {
+      throw new Error('a broken listener');
+    });
+    ring.add(capturedCall(1));
+    ring.clear();
+    stop();
+    ring.add(capturedCall(2));
+    expect(seen.map((e) => e.kind)).toEqual(['call', 'cleared']);
+    expect(ring.list().map((c) => c.seq)).toEqual([2]);
+  });
+
+  it('keeps nothing with CAPTURE=0', () => {
+    const ring = new CaptureRing(captureSettingsFromEnv({ CAPTURE: '0' }));
+    const seen: RingEvent[] = [];
+    ring.subscribe((e) => seen.push(e));
+    expect(ring.add(capturedCall(1))).toBeNull();
+    expect(ring.list()).toEqual([]);
+    expect(seen).toEqual([]);
+    expect(ring.capacity().enabled).toBe(false);
+  });
+
+  it('reads its bounds from the environment and rejects nonsense', () => {
+    expect(captureSettingsFromEnv({})).toEqual({
+      enabled: true,
+      maxCalls: 1000,
+      maxBytes: 50 * 2 ** 20,
+    });
+    expect(captureSettingsFromEnv({ CAPTURE_MAX_CALLS: '10', CAPTURE_MAX_MB: '1' })).toEqual({
+      enabled: true,
+      maxCalls: 10,
+      maxBytes: 2 ** 20,
+    });
+    expect(() => captureSettingsFromEnv({ CAPTURE_MAX_CALLS: 'lots' })).toThrow(
+      'CAPTURE_MAX_CALLS must be a positive number, got "lots"',
+    );
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { CapturedCall, TrafficSnapshot } from '../../lib/api/traffic.ts';
+import { createServerApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { capturedCall } from './fixtures.ts';
+import { readSse, type SseReader } from './sseReader.ts';
+
+const ORIGIN = 'http://127.0.0.1:5173';
+
+function server(capture = {}) {
+  return createServerApp({ config: loadConfig({}), capture });
+}
+
+type App = ReturnType<typeof server>;
+
+/** Opens the event stream as a browser tab would (same origin), optionally resuming. */
+async function connect(app: App, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const res = await app.app.fetch(
+    new Request(`${ORIGIN}/api/traffic/events`, {
+      headers: { 'Sec-Fetch-Site': 'same-origin', ...headers },
+      signal: controller.signal,
+    }),
+  );
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/event-stream');
+  const sse = readSse(res.body!);
+  const hello = await sse.next();
+  expect(hello?.event).toBe('hello');
+  return { sse, hello: JSON.parse(hello!.data), abort: () => controller.abort() };
+}
+
+async function calls(sse: SseReader, n: number): Promise<CapturedCall[]> {
+  const out: CapturedCall[] = [];
+  while (out.length < n) {
+    const e = await sse.next();
+    if (!e) throw new Error('stream ended');
+    if (e.event === 'call') {
+      const call = JSON.parse(e.data) as CapturedCall;
+      expect(e.id).toBe(String(call.seq));
+      out.push(call);
+    }
+  }
+  return out;
+}
+
+describe('GET /api/traffic/events', () => {
+  it('replays the ring on connect, then streams each new call live', async () => {
+    const app = server();
+    app.ring.add(capturedCall(1));
+    const { sse, hello } = await connect(app);
+    expect(hello).toMatchObject({ lastSeq: 1, capacity: { enabled: true, calls: 1 } });
+    expect((await calls(sse, 1)).map((c) => c.seq)).toEqual([1]);
+    app.ring.add(capturedCall(2));
+    app.ring.add(capturedCall(3));
+    const live = await calls(sse, 2);
+    expect(live.map((c) => c.seq)).toEqual([2, 3]);
+    expect(live[0]?.request.body).toContain('grant_type=authorization_code');
+    await sse.close();
+  });
+
+  it('misses nothing across a reconnect with Last-Event-ID', async () => {
+    const app = server();
+    const first = await connect(app);
+    app.ring.add(capturedCall(1));
+    app.ring.add(capturedCall(2));
+    const seen = await calls(first.sse, 2);
+    first.abort();
+    await first.sse.close();
+    // While the tab is away, three more calls go through.
+    for (let i = 3; i <= 5; i++) app.ring.add(capturedCall(i));
+    const again = await connect(app, { 'Last-Event-ID': String(seen.at(-1)!.seq) });
+    app.ring.add(capturedCall(6));
+    expect((await calls(again.sse, 4)).map((c) => c.seq)).toEqual([3, 4, 5, 6]);
+    await again.sse.close();
+  });
+
+  it('serves several tabs at once, and forgets a tab that went away', async () => {
+    const app = server();
+    const a = await connect(app);
+    const b = await connect(app);
+    expect(app.ring.listenerCount).toBe(2);
+    app.ring.add(capturedCall(1));
+    expect((await calls(a.sse, 1))[0]?.seq).toBe(1);
+    expect((await calls(b.sse, 1))[0]?.seq).toBe(1);
+    await a.sse.close();
+    await b.sse.close();
+    // The server notices on its next write or wake-up; a call wakes every stream.
+    app.ring.add(capturedCall(2));
+    await expect.poll(() => app.ring.listenerCount).toBe(0);
+  });
+
+  it('tells every tab when the ring is cleared', async () => {
+    const app = server();
+    const { sse } = await connect(app);
+    const res = await app.app.fetch(
+      new Request(`${ORIGIN}/api/traffic`, {
+        method: 'DELETE',
+        headers: { 'Sec-Fetch-Site': 'same-origin', Origin: ORIGIN },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as TrafficSnapshot).calls).toEqual([]);
+    expect((await sse.next())?.event).toBe('cleared');
+    await sse.close();
+  });
+
+  it('sends heartbeats while nothing happens', async () => {
+    const { createTrafficRoutes } = await import('./routes.ts');
+    const { CaptureRing } = await import('./ring.ts');
+    const routes = createTrafficRoutes(new CaptureRing(), { heartbeatMs: 20 });
+    const res = await routes.fetch(new Request(`${ORIGIN}/traffic/events`));
+    const sse = readSse(res.body!);
+    await sse.next();
+    await expect(sse.next(150)).rejects.toThrow('no SSE event');
+    expect(sse.comments).toBeGreaterThanOrEqual(2);
+    await sse.close();
+  });
+
+  it('refuses a cross-site page, and a foreign Host', async () => {
+    const app = server();
+    const crossSite = await app.app.fetch(
+      new Request(`${ORIGIN}/api/traffic/events`, {
+        headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      }),
+    );
+    expect(crossSite.status).toBe(403);
+    expect(await crossSite.json()).toMatchObject({ error: { code: 'cross_site' } });
+    const rebound = await app.app.fetch(
+      new Request('http://evil.example:5173/api/traffic', { headers: { Host: 'evil.example' } }),
+    );
+    expect(rebound.status).toBe(421);
+    expect(app.ring.listenerCount).toBe(0);
+  });
+});
+
+describe('GET /api/traffic', () => {
+  it('lists the ring oldest first with its bounds, and says when capture is off', async () => {
+    const app = server({ maxCalls: 2 });
+    for (let i = 1; i <= 3; i++) app.ring.add(capturedCall(i));
+    const res = await app.app.fetch(new Request(`${ORIGIN}/api/traffic`));
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as TrafficSnapshot;
+    expect(body.calls.map((c) => c.seq)).toEqual([2, 3]);
+    expect(body.capacity).toMatchObject({ enabled: true, maxCalls: 2, calls: 2, dropped: 1 });
+
+    const off = server({ enabled: false });
+    off.ring.add(capturedCall(1));
+    const offBody = (await (
+      await off.app.fetch(new Request(`${ORIGIN}/api/traffic`))
+    ).json()) as TrafficSnapshot;
+    expect(offBody).toMatchObject({ calls: [], capacity: { enabled: false } });
+  });
+});

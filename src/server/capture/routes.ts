@@ -1,0 +1,99 @@
+/**
+ * The live capture's routes, mounted under /api (so the Host and Origin guards cover them, the
+ * event stream included). See src/lib/api/traffic.ts for the contract.
+ */
+import { Hono } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { TrafficEventHello, TrafficSnapshot } from '../../lib/api/traffic.ts';
+import type { CaptureRing, RingEvent } from './ring.ts';
+
+export interface TrafficRouteOptions {
+  /** A comment line this often keeps proxies and the server's idle timeout from closing the stream. */
+  heartbeatMs?: number;
+  /** How soon a browser reconnects after the stream drops (the SSE `retry` field). */
+  retryMs?: number;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/** Last-Event-ID (header, as EventSource sends it on reconnect) or `?after=` for a first connect. */
+function lastSeenSeq(header: string | undefined, query: string | undefined): number {
+  const raw = header ?? query;
+  if (raw === undefined || !/^\s*\d{1,15}\s*$/.test(raw)) return 0;
+  return Number(raw);
+}
+
+async function send(stream: SSEStreamingApi, event: RingEvent): Promise<void> {
+  if (event.kind === 'cleared') {
+    await stream.writeSSE({ event: 'cleared', data: '' });
+  } else {
+    await stream.writeSSE({
+      event: 'call',
+      id: String(event.call.seq),
+      data: JSON.stringify(event.call),
+    });
+  }
+}
+
+export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOptions = {}): Hono {
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const retryMs = options.retryMs ?? 1000;
+  const app = new Hono();
+
+  app.get('/traffic', (c) =>
+    c.json({ calls: ring.list(), capacity: ring.capacity() } satisfies TrafficSnapshot),
+  );
+
+  app.delete('/traffic', (c) => {
+    ring.clear();
+    return c.json({ calls: [], capacity: ring.capacity() } satisfies TrafficSnapshot);
+  });
+
+  app.get('/traffic/events', (c) => {
+    const after = lastSeenSeq(c.req.header('last-event-id'), c.req.query('after'));
+    return streamSSE(c, async (stream) => {
+      // Take the backlog and subscribe in the same tick: no call can fall between the two.
+      const backlog = ring.since(after);
+      const queue: RingEvent[] = [];
+      let overflow = false;
+      let wake: (() => void) | null = null;
+      const listener = (event: RingEvent) => {
+        // A listener that cannot keep up is closed rather than buffered without bound: it
+        // reconnects with Last-Event-ID and the ring replays what it missed.
+        if (queue.length >= ring.settings.maxCalls) overflow = true;
+        else queue.push(event);
+        wake?.();
+      };
+      ring.subscribe(listener);
+      stream.onAbort(() => {
+        ring.unsubscribe(listener);
+        wake?.();
+      });
+      try {
+        const hello: TrafficEventHello = { capacity: ring.capacity(), lastSeq: ring.lastSeq };
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify(hello), retry: retryMs });
+        for (const call of backlog) await send(stream, { kind: 'call', call });
+        while (!stream.aborted && !stream.closed) {
+          if (queue.length === 0) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              timer = setTimeout(resolve, heartbeatMs);
+            });
+            clearTimeout(timer);
+            wake = null;
+          }
+          if (overflow || stream.aborted) break;
+          if (queue.length === 0) {
+            await stream.write(': heartbeat\n\n');
+            continue;
+          }
+          for (const event of queue.splice(0)) await send(stream, event);
+        }
+      } finally {
+        ring.unsubscribe(listener);
+      }
+    });
+  });
+  return app;
+}
