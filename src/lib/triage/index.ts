@@ -29,6 +29,15 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from './rules/transport.ts';
+import {
+  apiKeyOnTokenCall,
+  bearerMalformed,
+  codeExchangedTwice,
+  refreshRace,
+  refreshWithCode,
+  regionMismatch,
+  tokenQueryString,
+} from './rules/wire.ts';
 import type { Diagnosis, TriageInput } from './types.ts';
 
 export { triageCallback } from './callback.ts';
@@ -48,17 +57,23 @@ export const ERROR_RULES: readonly Rule[] = Object.freeze([
   rateLimited,
   upstream5xx,
   upstreamHtml,
+  tokenQueryString,
   jsonBody,
   unsupportedGrantType,
   wrongSecret,
   badScopeName,
+  refreshWithCode,
   missingField,
   scopeWidened,
+  codeExchangedTwice,
   codeReused,
   wrongClient,
   codeExpired,
+  regionMismatch,
+  refreshRace,
   refreshRotated,
   invalidGrantUnclear,
+  bearerMalformed,
   apiUnauthorized,
   apiForbidden,
   upstreamMalformed,
@@ -66,7 +81,10 @@ export const ERROR_RULES: readonly Rule[] = Object.freeze([
 ]);
 
 /** Things worth saying whether or not the call failed. */
-export const WARNING_RULES: readonly Rule[] = Object.freeze([redirectUriChanged]);
+export const WARNING_RULES: readonly Rule[] = Object.freeze([
+  redirectUriChanged,
+  apiKeyOnTokenCall,
+]);
 
 /** The one error diagnosis (if the call failed) followed by any warnings. */
 export function triageAll(input: TriageInput): Diagnosis[] {

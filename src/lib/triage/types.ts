@@ -2,6 +2,7 @@
 import type { SecretSource, UpstreamExchange } from '../api/wire.ts';
 import type { EnvironmentId } from '../oauth/environments.ts';
 import type { HistoryLike } from './history.ts';
+import type { WireContext } from './rules/wire.ts';
 
 export type DiagnosisRule =
   | 'code_reused'
@@ -33,6 +34,12 @@ export type DiagnosisRule =
   | 'upstream_html'
   | 'upstream_malformed'
   | 'upstream_5xx'
+  | 'token_query_string'
+  | 'refresh_with_code'
+  | 'api_key_on_token_call'
+  | 'refresh_race'
+  | 'bearer_malformed'
+  | 'region_mismatch'
   | 'unknown';
 
 export interface Diagnosis {
@@ -75,6 +82,8 @@ export interface TriageContext {
   accessTokenExpiresAt?: number;
   profile: { clientId: string; redirectUri: string; environment: EnvironmentId };
   secretSource?: SecretSource;
+  /** Calls captured on the wire (Traffic): what they sent and where, for the cross-call rules. */
+  wire?: WireContext;
 }
 
 export interface TriageInput {

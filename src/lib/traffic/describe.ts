@@ -1,0 +1,106 @@
+/**
+ * What a captured call is (token exchange, refresh, member call, other API call) and its bodies
+ * decoded for reading: form fields, JSON, or text. Pure; secrets are marked, never shown here.
+ */
+import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
+import { isRecord, tryParseJson } from '../oauth/guards.ts';
+import { SECRET_FIELDS } from '../oauth/tokenRequest.ts';
+
+/** `exchange`, `refresh`, `verify` as the triage knows them; `api` for any other PandaDoc call. */
+export type CaptureKind = 'exchange' | 'refresh' | 'verify' | 'api';
+
+const header = (headers: ReadonlyArray<readonly [string, string]>, name: string) =>
+  headers.find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+export const isTokenPath = (url: string) => /\/oauth2\/access_token\/?$/.test(pathOf(url));
+export const isMemberPath = (url: string) => /\/public\/v1\/members\/current\/?$/.test(pathOf(url));
+
+export type BodyFormat = 'form' | 'json' | 'text' | 'none';
+
+export interface DecodedField {
+  name: string;
+  value: string;
+  /** A code, token or secret: shown by fingerprint only. */
+  secret: boolean;
+}
+
+export interface DecodedBody {
+  format: BodyFormat;
+  /** Form fields, or a JSON object's top-level string/number/boolean fields. */
+  fields: DecodedField[];
+  /** The JSON as parsed (objects and arrays), for a pretty view. */
+  json: unknown;
+  text: string;
+}
+
+/** The request body as the client meant it: by Content-Type, else by its look. */
+export function decodeRequestBody(request: RecordedRequest): DecodedBody {
+  const body = request.body ?? '';
+  if (body === '') return { format: 'none', fields: [], json: undefined, text: '' };
+  const type = (header(request.headers, 'content-type') ?? '').toLowerCase();
+  const parsed = /json/.test(type) || /^\s*[{[]/.test(body) ? tryParseJson(body) : null;
+  if (parsed?.ok) {
+    const fields = isRecord(parsed.value)
+      ? Object.entries(parsed.value)
+          .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
+          .map(([name, v]) => ({ name, value: String(v), secret: SECRET_FIELDS.has(name) }))
+      : [];
+    return { format: 'json', fields, json: parsed.value, text: body };
+  }
+  if (type.startsWith('application/x-www-form-urlencoded') || (!type && /^[\w.-]+=/.test(body))) {
+    const fields = [...new URLSearchParams(body)].map(([name, value]) => ({
+      name,
+      value,
+      secret: SECRET_FIELDS.has(name),
+    }));
+    return { format: 'form', fields, json: undefined, text: body };
+  }
+  return { format: 'text', fields: [], json: undefined, text: body };
+}
+
+/** The grant_type the client asked for, wherever it put it (form, JSON or query). */
+export function grantTypeOf(call: UpstreamExchange): string | null {
+  const fromBody = decodeRequestBody(call.request).fields.find((f) => f.name === 'grant_type');
+  if (fromBody) return fromBody.value;
+  try {
+    return new URL(call.request.url).searchParams.get('grant_type');
+  } catch {
+    return null;
+  }
+}
+
+export function captureKind(call: UpstreamExchange): CaptureKind {
+  if (isTokenPath(call.request.url)) {
+    return grantTypeOf(call) === 'refresh_token' ? 'refresh' : 'exchange';
+  }
+  return isMemberPath(call.request.url) ? 'verify' : 'api';
+}
+
+/** A one-line name for the list: "token: exchange", "token: refresh", "members/current", "GET documents". */
+export function kindLabel(kind: CaptureKind): string {
+  switch (kind) {
+    case 'exchange':
+      return 'code exchange';
+    case 'refresh':
+      return 'refresh';
+    case 'verify':
+      return 'members/current';
+    case 'api':
+      return 'API call';
+  }
+}
+
+/** The Bearer token a call sent, if any (quotes and spaces kept: the triage wants to see them). */
+export function bearerOf(call: UpstreamExchange): string | null {
+  const auth = header(call.request.headers, 'authorization');
+  const m = auth ? /^\s*bearer\s+(.+)$/is.exec(auth) : null;
+  return m?.[1]?.trim() ?? null;
+}

@@ -1,0 +1,130 @@
+/**
+ * The triage over a whole recording (the Traffic capture, or any list of calls): each call is
+ * judged once, fingerprinted with the app's one fingerprint function, and triaged with the
+ * recording's other calls as its history, so the cross-call rules (a code sent twice, two
+ * refreshes racing, an access token used after its refresh) can see them. Pure apart from hashing.
+ */
+import type { UpstreamExchange } from '../api/wire.ts';
+import type { EnvironmentId } from '../oauth/environments.ts';
+import { isRecord, tryParseJson } from '../oauth/guards.ts';
+import {
+  callFingerprints,
+  type Diagnosis,
+  type HistoryFingerprints,
+  type TriageContext,
+  triageAll,
+} from '../triage/index.ts';
+import type { WireEntry } from '../triage/rules/wire.ts';
+import { classifyCall, type Verdict } from '../verdict/classify.ts';
+import { captureKind, decodeRequestBody, type CaptureKind } from './describe.ts';
+
+export interface RecordedCall extends UpstreamExchange {
+  /** Where the call went, when known (captured calls know). */
+  upstream?: EnvironmentId | null;
+}
+
+/** How the diagnoses name a call: "call #12 (curl 8.5.0)". */
+export type CallLabeller = (call: RecordedCall, index: number) => string;
+
+/**
+ * A verdict for any PandaDoc API call: 2xx worked; otherwise its `type`, `error` or status. Built
+ * on the member call's verdict (same failure and error reading), without its member-record check.
+ */
+function apiVerdict(call: UpstreamExchange): Verdict {
+  const base = classifyCall('verify', call);
+  const res = call.response;
+  if (!res || call.failure) return base;
+  if (res.status >= 200 && res.status < 300)
+    return { ...base, outcome: 'ok', errorCode: null, summary: `${res.status}`, detail: null };
+  const parsed = tryParseJson(res.body);
+  const body = parsed.ok && isRecord(parsed.value) ? parsed.value : {};
+  const code =
+    typeof body.type === 'string'
+      ? body.type
+      : typeof body.error === 'string'
+        ? body.error
+        : `http_${res.status}`;
+  return { ...base, outcome: 'error', errorCode: code, summary: `${res.status} ${code}` };
+}
+
+/** The one verdict on a captured call, decided once for it. */
+export function judgeCaptured(call: UpstreamExchange, kind = captureKind(call)): Verdict {
+  return kind === 'api' ? apiVerdict(call) : classifyCall(kind, call);
+}
+
+const prints = new WeakMap<UpstreamExchange, Promise<HistoryFingerprints>>();
+
+/** callFingerprints, once per call object. */
+export function fingerprintsOf(call: UpstreamExchange): Promise<HistoryFingerprints> {
+  let p = prints.get(call);
+  if (!p) {
+    p = callFingerprints(call);
+    prints.set(call, p);
+  }
+  return p;
+}
+
+export interface TriagedCall {
+  kind: CaptureKind;
+  verdict: Verdict;
+  fingerprints: HistoryFingerprints;
+  diagnoses: Diagnosis[];
+}
+
+/**
+ * Triage for every call in `calls` (oldest first), or only for those at `indexes`. Each call's
+ * history is the rest of the recording: rules only use what came earlier, except the race rule,
+ * which looks at calls that overlapped it in time.
+ */
+export async function triageRecording(
+  calls: readonly RecordedCall[],
+  label: CallLabeller = (_c, i) => `call ${i + 1}`,
+  indexes?: readonly number[],
+): Promise<TriagedCall[]> {
+  const kinds = calls.map((c) => captureKind(c));
+  const verdicts = calls.map((c, i) => judgeCaptured(c, kinds[i]));
+  const fps = await Promise.all(calls.map(fingerprintsOf));
+  const entries: WireEntry[] = calls.map((c, i) => {
+    const kind = kinds[i] === 'api' ? 'verify' : (kinds[i] as 'exchange' | 'refresh' | 'verify');
+    const form = decodeRequestBody(c.request).fields;
+    return {
+      at: c.startedAt,
+      kind,
+      outcome: verdicts[i]!.outcome,
+      status: c.response?.status ?? null,
+      errorCode: verdicts[i]!.errorCode,
+      fingerprints: fps[i]!,
+      clientId: form.find((f) => f.name === 'client_id')?.value ?? null,
+      upstream: c.upstream ?? null,
+      durationMs: c.durationMs,
+      label: label(c, i),
+    };
+  });
+  const wanted = indexes ?? calls.map((_c, i) => i);
+  return wanted.map((i) => {
+    const call = calls[i]!;
+    const kind = kinds[i]!;
+    const verdict = verdicts[i]!;
+    const others = entries.filter((_e, j) => j !== i);
+    const form = decodeRequestBody(call.request).fields;
+    const field = (name: string) => form.find((f) => f.name === name)?.value ?? '';
+    const context: TriageContext = {
+      history: others,
+      profile: {
+        clientId: field('client_id'),
+        redirectUri: field('redirect_uri'),
+        environment: call.upstream ?? 'simulator',
+      },
+      refreshTokenFingerprint: fps[i]!.refreshToken,
+      accessTokenFingerprint: fps[i]!.accessToken,
+      wire: { upstream: call.upstream ?? null, sent: fps[i]!, others },
+    };
+    const diagnoses = triageAll({
+      kind: kind === 'api' ? 'verify' : kind,
+      call: { ...call, verdict },
+      now: call.startedAt + call.durationMs,
+      context,
+    });
+    return { kind, verdict, fingerprints: fps[i]!, diagnoses };
+  });
+}
