@@ -137,3 +137,119 @@ describe('memberEmailVerified', () => {
     expect(memberEmailVerified({})).toBeNull();
   });
 });
+
+describe('parseMemberResponse: each field explained, edges read exactly', () => {
+  it('explains every documented field in its own words', () => {
+    const fields = ok(parseMemberResponse(200, headers(), JSON.stringify(EXAMPLE))).fields;
+    const said = Object.fromEntries(fields.map((f) => [f.name, f.explanation]));
+    expect(said).toMatchObject({
+      user_id: expect.stringMatching(/user in the organization/),
+      membership_id: expect.stringMatching(/different membership_id in each workspace/),
+      email: expect.stringMatching(/email address/),
+      first_name: expect.stringMatching(/first name/),
+      last_name: expect.stringMatching(/last name \(may be empty\)/),
+      is_active: expect.stringMatching(/active in the workspace and not blocked/),
+      workspace: expect.stringMatching(/current active workspace; API calls/),
+      workspace_name: expect.stringMatching(/Name of the user's current active workspace/),
+      email_verified: expect.stringMatching(/emails_verified \(with an s\)/),
+      role: expect.stringMatching(/Admin, Manager or Member/),
+      user_license: expect.stringMatching(/Full \(Standard\), Read-only/),
+      date_created: expect.stringMatching(/added to the workspace/),
+      date_modified: expect.stringMatching(/last changed/),
+    });
+    expect(fields.every((f) => f.secret === false)).toBe(true);
+    expect(fields.every((f) => f.known)).toBe(true);
+    const sdkSpelling = ok(
+      parseMemberResponse(
+        200,
+        headers(),
+        JSON.stringify({ email: 'a@b.c', emails_verified: true }),
+      ),
+    ).fields.find((f) => f.name === 'emails_verified');
+    expect(sdkSpelling).toMatchObject({
+      known: true,
+      value: 'true',
+      explanation: expect.stringMatching(/SDK models' spelling/),
+    });
+  });
+
+  it('shows non-string values as JSON and marks unknown fields as kept as they arrived', () => {
+    const body = { email: 'a@b.c', extra: { a: [1] }, flag: null };
+    const fields = ok(parseMemberResponse(200, headers(), JSON.stringify(body))).fields;
+    expect(fields.find((f) => f.name === 'extra')).toEqual({
+      name: 'extra',
+      value: '{"a":[1]}',
+      explanation: "Not in PandaDoc's documentation of this endpoint; kept as it arrived.",
+      secret: false,
+      known: false,
+    });
+    expect(fields.find((f) => f.name === 'flag')?.value).toBe('null');
+  });
+
+  it('takes every 2xx as an answer and everything else as an error', () => {
+    const body = JSON.stringify(EXAMPLE);
+    expect(parseMemberResponse(299, headers(), body).ok).toBe(true);
+    expect(parseMemberResponse(300, headers(), body)).toMatchObject({
+      ok: false,
+      kind: 'api_error',
+    });
+    expect(parseMemberResponse(199, headers(), body)).toMatchObject({
+      ok: false,
+      kind: 'api_error',
+    });
+  });
+
+  it('names empty strings as absent and joins first and last name', () => {
+    const r = ok(
+      parseMemberResponse(
+        200,
+        headers(),
+        JSON.stringify({
+          ...EXAMPLE,
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          workspace_name: '',
+          role: '',
+        }),
+      ),
+    );
+    expect(r.summary).toEqual({
+      name: 'Ada Lovelace',
+      email: EXAMPLE.email,
+      workspaceName: null,
+      workspaceId: EXAMPLE.workspace,
+      role: null,
+    });
+    const onlyLast = ok(
+      parseMemberResponse(
+        200,
+        headers(),
+        JSON.stringify({ email: 'a@b.c', first_name: 7, last_name: 'Solo' }),
+      ),
+    );
+    expect(onlyLast.summary.name).toBe('Solo');
+    const noName = ok(parseMemberResponse(200, headers(), JSON.stringify({ user_id: 'U' })));
+    expect(noName.summary).toMatchObject({ name: 'U', email: null });
+    const nothing = ok(parseMemberResponse(200, headers(), JSON.stringify({ email: '' })));
+    expect(nothing.summary.name).toBe('(no name)');
+  });
+
+  it("keeps an error body's type and detail only when they are non-empty strings", () => {
+    const r = parseMemberResponse(401, headers(), JSON.stringify({ type: '', detail: 5 }));
+    expect(r).toEqual({ ok: false, kind: 'api_error', status: 401, type: null, detail: null });
+    // Retry-After is read on any error that carries it, not only on 429.
+    const withHeader = parseMemberResponse(503, headers({ 'retry-after': '30' }), '{}');
+    expect(withHeader).toMatchObject({ retryAfter: '30' });
+    expect(parseMemberResponse(401, headers(), '{}')).not.toHaveProperty('retryAfter');
+  });
+
+  it('says what JSON it got instead of a member', () => {
+    const r = parseMemberResponse(200, headers(), '"text"');
+    expect(r).toMatchObject({
+      kind: 'malformed',
+      message: 'HTTP 200: the body is JSON but a string, not an object.',
+    });
+    const html = parseMemberResponse(200, headers({ 'content-type': 'text/html' }), 'x');
+    expect(html).toMatchObject({ message: expect.stringMatching(/wrong API base URL/) });
+  });
+});
