@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { checkHar } from './validate.ts';
+import { harFixtures } from './testSecrets.ts';
+
+const minimal = () => ({
+  log: {
+    version: '1.2',
+    creator: { name: 't', version: '1' },
+    entries: [
+      {
+        startedDateTime: '2026-11-28T12:00:00.000Z',
+        time: 1,
+        request: {
+          method: 'GET',
+          url: 'https://x/',
+          httpVersion: 'HTTP/1.1',
+          cookies: [],
+          headers: [],
+          queryString: [],
+          headersSize: -1,
+          bodySize: 0,
+        },
+        response: {
+          status: 200,
+          statusText: 'OK',
+          httpVersion: 'HTTP/1.1',
+          cookies: [],
+          headers: [],
+          content: { size: 0, mimeType: 'text/plain' },
+          redirectURL: '',
+          headersSize: -1,
+          bodySize: 0,
+        },
+        cache: {},
+        timings: { send: 0, wait: 1, receive: 0 },
+      },
+    ],
+  },
+});
+
+describe('checkHar', () => {
+  it('passes every recorded fixture and a minimal HAR with no issue', () => {
+    for (const { file, text } of harFixtures()) {
+      expect(checkHar(JSON.parse(text)).issues, file).toEqual([]);
+    }
+    expect(checkHar(minimal())).toMatchObject({ ok: true, issues: [] });
+  });
+
+  it('says "not a HAR" for JSON of another shape, naming what is missing', () => {
+    expect(checkHar([1, 2])).toEqual({
+      ok: false,
+      issues: [
+        { path: '', message: 'the file is a JSON array, not a HAR object with "log"', fatal: true },
+      ],
+    });
+    expect(checkHar({ error: 'invalid_grant' })).toMatchObject({
+      ok: false,
+      issues: [{ path: '.log', fatal: true }],
+    });
+    expect(checkHar({ log: { entries: {} } })).toMatchObject({ ok: false });
+    const noResponse = minimal() as { log: { entries: Record<string, unknown>[] } };
+    delete noResponse.log.entries[0].response;
+    const check = checkHar(noResponse);
+    expect(check.ok).toBe(false);
+    expect(check.issues).toContainEqual({
+      path: 'log.entries[0].response',
+      message: 'missing (HAR 1.2 requires an object)',
+      fatal: true,
+    });
+  });
+
+  it('reads a HAR with deviations (sizes as strings, mitmproxy pages) but lists them', () => {
+    const har = minimal() as unknown as {
+      log: { pages: unknown[]; entries: { response: { bodySize: unknown } }[] };
+    };
+    har.log.entries[0].response.bodySize = '12';
+    har.log.pages = [{ pageTimings: {} }];
+    const check = checkHar(har);
+    expect(check.ok).toBe(true);
+    expect(check.issues.map((i) => i.path)).toEqual([
+      'log.pages[0].startedDateTime',
+      'log.pages[0].id',
+      'log.pages[0].title',
+      'log.entries[0].response.bodySize',
+    ]);
+  });
+});
