@@ -7,6 +7,7 @@ import {
   isString,
   looksLikeHtml,
   preview,
+  readJsonBody,
   tryParseJson,
 } from './guards.ts';
 
@@ -45,5 +46,50 @@ describe('looksLikeHtml', () => {
     expect(looksLikeHtml('text/html; charset=utf-8', '{}')).toBe(true);
     expect(looksLikeHtml(null, '\n <html>')).toBe(true);
     expect(looksLikeHtml('application/json', '{"a":"<b>"}')).toBe(false);
+  });
+});
+
+describe('guards: exact edges', () => {
+  it('counts a number as finite only when it is', () => {
+    expect(isFiniteNumber(1)).toBe(true);
+    expect(isFiniteNumber(Infinity)).toBe(false);
+    expect(isFiniteNumber(NaN)).toBe(false);
+    expect(isFiniteNumber('1')).toBe(false);
+  });
+
+  it('previews up to max characters exactly, on one line', () => {
+    expect(preview('a'.repeat(40))).toBe('a'.repeat(40));
+    expect(preview('a'.repeat(41))).toBe(`${'a'.repeat(39)}…`);
+    expect(preview('  a \n\t b  ')).toBe('a b');
+    expect(preview('abcdef', 5)).toBe('abcd…');
+  });
+
+  it('sees HTML by content type in any case, or by a leading "<" after white space', () => {
+    expect(looksLikeHtml('Text/HTML; charset=utf-8', '{}')).toBe(true);
+    expect(looksLikeHtml(null, '  \n<!doctype html>')).toBe(true);
+    expect(looksLikeHtml('application/json', '{"a":"<b>"}')).toBe(false);
+    expect(looksLikeHtml(null, '')).toBe(false);
+  });
+
+  it('names each unreadable body in its own message', () => {
+    expect(readJsonBody(502, 'text/html', 'x', 'Hint here.')).toEqual({
+      ok: false,
+      kind: 'html',
+      status: 502,
+      message: 'HTTP 502: the upstream answered an HTML page, not JSON. Hint here.',
+    });
+    expect(readJsonBody(200, null, ' \n ', 'h')).toEqual({
+      ok: false,
+      kind: 'not_json',
+      status: 200,
+      message: 'HTTP 200 with an empty body; expected JSON.',
+    });
+    expect(readJsonBody(200, null, 'nope nope', 'h')).toEqual({
+      ok: false,
+      kind: 'not_json',
+      status: 200,
+      message: 'HTTP 200: the body is not JSON (it starts "nope nope").',
+    });
+    expect(readJsonBody(200, null, ' {"a":1} ', 'h')).toEqual({ ok: true, value: { a: 1 } });
   });
 });

@@ -71,3 +71,18 @@ describe('codeChallengeS256', () => {
     expect(await codeChallengeS256(createCodeVerifier())).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });
+
+describe('pkce: exact edges', () => {
+  it('strips only trailing padding', () => {
+    expect(base64UrlEncode(new Uint8Array([0xfb, 0xff]))).toBe('-_8');
+    expect(base64UrlEncode(new Uint8Array([1]))).toBe('AQ');
+  });
+
+  it('takes 1 to 65536 bytes and names the bad value', () => {
+    expect(randomUrlSafe(1)).toMatch(/^[A-Za-z0-9_-]{2}$/);
+    expect(randomUrlSafe(65536)).toHaveLength(87382);
+    expect(() => randomUrlSafe(0)).toThrow('byteLength must be an integer from 1 to 65536, got 0');
+    expect(() => randomUrlSafe(65537)).toThrow(/got 65537/);
+    expect(() => randomUrlSafe(1.5)).toThrow(RangeError);
+  });
+});

@@ -68,3 +68,32 @@ describe('explainScopeEncodings', () => {
     expect(rows[1]?.decodedAs).toContain('one name');
   });
 });
+
+describe('scope: exact edges', () => {
+  it('splits a granted scope on any run of white space', () => {
+    expect(grantedScopeNames(' read\twrite\n read+write ')).toEqual([
+      'read',
+      'write',
+      'read+write',
+    ]);
+  });
+
+  it('names no scope for no bits, and never an unknown name', () => {
+    expect(scopeStringForBits(0)).toBe('');
+    expect(scopeStringForBits(2)).toBe('read');
+    expect(scopeStringForBits(4)).toBe('write');
+    expect(scopeStringForBits(6)).toBe('read write read+write');
+    expect(scopeStringForBits(1)).toBe('');
+  });
+
+  it('explains the four encodings with what each decodes to', () => {
+    const rows = explainScopeEncodings();
+    expect(rows.map((r) => r.decodedAs)).toEqual([
+      '"read write" (the + is a form-encoded space): two names, read and write',
+      '"read+write": one name, read+write',
+      '"read write" (a raw space, which browsers send as %20 or +): two names, read and write',
+      '"read write": two names, read and write',
+    ]);
+    for (const r of rows) expect(r.grants).toMatch(/^read and write: bits 2\|4 = 6/);
+  });
+});
