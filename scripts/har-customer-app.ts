@@ -11,6 +11,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { UpstreamExchange } from '../src/lib/api/wire.ts';
 
 export type CustomerMode = 'double-callback' | 'refresh-race';
 
@@ -115,8 +116,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Starts Acme CRM; resolves with the server once it listens. */
-export function startCustomerApp(o: CustomerAppOptions): Promise<Server> {
+export interface CustomerApp {
+  server: Server;
+  /** What Acme's backend sent upstream and got back: what a proxy beside it (mitmproxy) sees. */
+  backend: UpstreamExchange[];
+}
+
+/** Starts Acme CRM; resolves once it listens. */
+export function startCustomerApp(o: CustomerAppOptions): Promise<CustomerApp> {
+  const backend: UpstreamExchange[] = [];
   const common = commonScript(o);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${o.port}`);
@@ -169,18 +177,33 @@ export function startCustomerApp(o: CustomerAppOptions): Promise<Server> {
         if (typeof value === 'string') headers[name] = value;
       }
       const body = req.method === 'POST' ? await readBody(req) : undefined;
-      const answer = await fetch(new URL(url.pathname, o.upstream), {
-        method: req.method,
-        headers,
-        body,
+      const target = new URL(url.pathname, o.upstream);
+      const startedAt = Date.now();
+      const answer = await fetch(target, { method: req.method, headers, body });
+      const text = await answer.text();
+      backend.push({
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        request: {
+          method: req.method ?? 'GET',
+          url: target.href,
+          headers: Object.entries(headers),
+          body: body ?? null,
+        },
+        response: {
+          status: answer.status,
+          statusText: answer.statusText,
+          headers: [...answer.headers],
+          body: text,
+          truncated: false,
+        },
+        failure: null,
       });
-      return send(
-        answer.status,
-        answer.headers.get('content-type') ?? 'text/plain',
-        await answer.text(),
-      );
+      return send(answer.status, answer.headers.get('content-type') ?? 'text/plain', text);
     }
     send(404, 'text/plain', 'Not found');
   });
-  return new Promise((resolve) => server.listen(o.port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(o.port, '127.0.0.1', () => resolve({ server, backend })),
+  );
 }

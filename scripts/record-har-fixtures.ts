@@ -27,6 +27,7 @@ import { listen } from '../src/server/listen.ts';
 import type { SimulatorCore } from '../src/server/simulator/state.ts';
 import { findChromium } from './chromium-path.mjs';
 import { startCustomerApp, type CustomerMode } from './har-customer-app.ts';
+import { firefoxShape, mitmproxyShape } from './har-shapes.ts';
 import { authorizeHere, exchangeCode, useThenRefresh } from '../e2e/helpers.ts';
 
 const OUT = 'e2e/fixtures/har';
@@ -67,6 +68,10 @@ async function startApp(port: number, redirectUri?: string) {
   return { config, simulator, close: server.close };
 }
 
+function write(name: string, har: Har): void {
+  writeFileSync(join(OUT, name), `${JSON.stringify(har, null, 2)}\n`);
+}
+
 const STATIC = /\.(js|css|woff2?|map)(\?|$)/;
 
 /** Drops the app's big static bodies (see the file comment) and pretty-prints the file. */
@@ -80,7 +85,7 @@ function finish(rawPath: string, outName: string): Har {
       content.comment = 'body left out by scripts/record-har-fixtures.ts (static asset)';
     }
   }
-  writeFileSync(join(OUT, outName), `${JSON.stringify(har, null, 2)}\n`);
+  write(outName, har);
   return har;
 }
 
@@ -100,6 +105,7 @@ async function record(
   await context.close();
   const har = finish(raw, `${name}.chromium.har`);
   console.log(`${name}.chromium.har: ${har.log.entries.length} entries`);
+  return har;
 }
 
 async function customerFlow(browser: Browser, mode: CustomerMode, secrets: Set<string>) {
@@ -116,7 +122,7 @@ async function customerFlow(browser: Browser, mode: CustomerMode, secrets: Set<s
     mode,
   });
   const name = mode === 'double-callback' ? 'customer-double-callback' : 'customer-refresh-race';
-  await record(browser, name, `http://127.0.0.1:${acmePort}`, async (page) => {
+  const har = await record(browser, name, `http://127.0.0.1:${acmePort}`, async (page) => {
     await page.goto('/');
     await page.getByLabel('Email').fill(ACME_USER);
     await page.getByLabel('Password').fill(ACME_PASSWORD);
@@ -130,7 +136,10 @@ async function customerFlow(browser: Browser, mode: CustomerMode, secrets: Set<s
       `  ${name}: ${(await page.locator('.out').textContent())?.trim().replace(/\n/g, '; ')}`,
     );
   });
-  await new Promise((done) => acme.close(done));
+  await new Promise((done) => acme.server.close(done));
+  // The other recorders' shapes, from the same calls (see har-shapes.ts).
+  if (mode === 'double-callback') write(`${name}.firefox.har`, firefoxShape(har));
+  else write(`${name}.mitmproxy.har`, mitmproxyShape(acme.backend));
   await upstream.close();
 }
 

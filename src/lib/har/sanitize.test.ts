@@ -75,15 +75,20 @@ async function sanitized(har: Har): Promise<Har> {
 describe('sanitizeHar on the recorded fixtures', () => {
   for (const { file, recording, text } of harFixtures()) {
     it(`${file}: no secret left in any form, and still a valid HAR`, async () => {
-      const secrets = secretsOf(recording, text);
-      expect(secrets.size).toBeGreaterThanOrEqual(4);
-      for (const s of secrets) expect(findSecret(text, s), s).not.toBeNull();
+      const all = [...secretsOf(recording, text)];
+      const secrets = all.filter((s) => findSecret(text, s) !== null);
+      // The browser recordings hold every secret of their flow; mitmproxy's view of the
+      // customer's backend has no password or session cookie (they never leave the browser).
+      if (file.endsWith('.chromium.har')) expect(secrets).toEqual(all);
+      expect(secrets.length).toBeGreaterThanOrEqual(4);
       const out = await sanitizeHar(JSON.parse(text) as Har);
       expect(out.ok).toBe(true);
       if (!out.ok) return;
       const written = JSON.stringify(out.har, null, 2);
       for (const s of secrets) expect(findSecret(written, s), `${s} in output`).toBeNull();
-      expect(checkHar(JSON.parse(written)).issues).toEqual([]);
+      // No new issue: mitmproxy's page without id or title stays what it was, nothing else.
+      expect(checkHar(JSON.parse(written)).issues).toEqual(checkHar(JSON.parse(text)).issues);
+      expect(checkHar(JSON.parse(written)).ok).toBe(true);
       // Every secret became its fingerprint: the same one History and the report show.
       for (const s of secrets) {
         const print = await fingerprint(s);
