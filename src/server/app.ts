@@ -8,6 +8,9 @@ import { baselineHeaders, hostGuard, originGuard } from './guards.ts';
 import { type LogSink, requestLog } from './log.ts';
 import { createPages } from './pages.ts';
 import { createPassthrough } from './passthrough.ts';
+import { captureSimulatorCalls } from './passthrough/direct.ts';
+import { upstreamTransport } from './passthrough/local.ts';
+import { closeAfterRefusedBody } from './listen.ts';
 import { SimulatorCore } from './simulator/state.ts';
 import { createSimulator } from './simulator/app.ts';
 
@@ -37,19 +40,33 @@ export function createServerApp({ config, distDir, log, fetchImpl, capture }: Se
   app.use('*', baselineHeaders());
   app.use('*', hostGuard(config));
   app.use('*', originGuard(config));
-  app.route('/sim', createSimulator(simulator));
+  app.use('*', closeAfterRefusedBody());
+  const simulatorApp = createSimulator(simulator);
+  // The simulator is called in-process by the pass-through (no loopback hop) when it can be.
+  const upstream = upstreamTransport({
+    origin: config.origin,
+    port: config.port,
+    simulator: new Hono().route('/sim', simulatorApp),
+    core: simulator,
+    fetchImpl,
+  });
+  const onCall = ring.settings.enabled
+    ? (call: Parameters<typeof ring.add>[0]) => void ring.add(call)
+    : undefined;
+  if (onCall) app.use('/sim/*', captureSimulatorCalls(onCall));
+  app.route('/sim', simulatorApp);
   app.route('/api', createTrafficRoutes(ring));
-  app.route('/api', createApi(config, fetchImpl));
-  app.route('/', createPassthrough(config, fetchImpl));
+  app.route('/api', createApi(config, upstream.api));
+  app.route('/', createPassthrough(config, { fetchFor: upstream.fetchFor, onCall }));
   if (distDir) app.route('/', createPages(distDir));
-  // Never echo an exception: its message could quote a request. The log gets its name only.
+  // Never echo an exception: its message could quote a request. The request's one log line
+  // (requestLog) gets its name only.
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    log?.(`${c.req.method} ${c.req.path} error ${error.name}`);
     return c.text('Internal error in the local server.', 500);
   });
   return { app, simulator, ring };
 }
 
 /** Paths this server owns under Vite's dev server (everything else is Vite's). */
-export const SERVER_PATH_PREFIXES = ['/api/', '/sim/', '/oauth2/', '/public/v1/'];
+export const SERVER_PATH_PREFIXES = ['/api/', '/sim/', '/oauth2/', '/public/', '/us/', '/eu/'];

@@ -1,5 +1,6 @@
 /** One upstream call, recorded as it went over the wire: the heart of the inspector. */
 import type { RecordedRequest, UpstreamExchange, UpstreamFailure } from '../lib/api/wire.ts';
+import type { FetchLike } from './passthrough/local.ts';
 
 export const MAX_UPSTREAM_BODY = 1024 * 1024;
 
@@ -42,7 +43,7 @@ async function readCapped(res: Response): Promise<BodyRead> {
   return { text: Buffer.concat(chunks).toString('utf8'), truncated, size, error };
 }
 
-function describeNetworkError(error: unknown): string {
+export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   if (cause?.code === 'ECONNREFUSED') return 'connection refused: nothing is listening there';
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN')
@@ -53,25 +54,91 @@ function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : 'network error';
 }
 
+/**
+ * An upstream call's time limit: one timer, cleared when the call ends (AbortSignal.timeout costs
+ * several times more per call and keeps its timer to the end). The AbortController is made only
+ * if someone asks for the signal: an in-process simulator call without latency never does.
+ */
+export class Deadline {
+  #controller: AbortController | undefined;
+  readonly #timer: NodeJS.Timeout;
+  readonly #ms: number;
+  #expired = false;
+  #done = false;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.#timer = setTimeout(() => {
+      this.#expired = true;
+      this.#controller?.abort(this.#reason());
+    }, ms);
+  }
+
+  #reason() {
+    return new DOMException(`no answer within ${this.#ms} ms`, 'TimeoutError');
+  }
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#expired && !this.#controller.signal.aborted) this.#controller.abort(this.#reason());
+    return this.#controller.signal;
+  }
+
+  /** True once the time ran out (not when the call was cancelled). */
+  get expired(): boolean {
+    return this.#expired;
+  }
+
+  /** Starts the time limit over (a streamed body that is still moving). */
+  refresh(): void {
+    if (!this.#done && !this.#expired) this.#timer.refresh();
+  }
+
+  clear(): void {
+    this.#done = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** Gives up now (the client went away): the upstream call is cancelled. */
+  cancel(reason: unknown): void {
+    this.clear();
+    this.#controller?.abort(reason);
+  }
+}
+
+/** A fetch init whose signal is the deadline's, made only when the fetch reads it. */
+export function initWithDeadline(init: RequestInit, deadline: Deadline): RequestInit {
+  return Object.defineProperty(init, 'signal', {
+    get: () => deadline.signal,
+    enumerable: true,
+  });
+}
+
 /** Sends the request and records both sides. Never throws for network trouble: it is recorded. */
 export async function forward(
   request: RecordedRequest,
   timeoutMs: number,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl: FetchLike = fetch,
 ): Promise<UpstreamExchange> {
   const startedAt = Date.now();
   const t0 = performance.now();
   const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const deadline = new Deadline(timeoutMs);
   try {
-    const res = await fetchImpl(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body ?? undefined,
-      redirect: 'manual',
-      signal,
-    });
+    const res = await fetchImpl(
+      request.url,
+      initWithDeadline(
+        {
+          method: request.method,
+          headers: request.headers,
+          body: request.body ?? undefined,
+          redirect: 'manual',
+        },
+        deadline,
+      ),
+    );
     const { text, truncated, size, error } = await readCapped(res);
+    deadline.clear();
     const response = {
       status: res.status,
       statusText: res.statusText,
@@ -84,7 +151,7 @@ export async function forward(
     if (error !== undefined) {
       const declared = res.headers.get('content-length');
       const got = `${size}${declared ? ` of ${declared}` : ''} body bytes`;
-      failure = signal.aborted
+      failure = deadline.expired
         ? { kind: 'timeout', message: `no complete answer within ${timeoutMs} ms (got ${got})` }
         : {
             kind: 'unreachable',
@@ -93,7 +160,8 @@ export async function forward(
     }
     return { startedAt, durationMs: elapsed(), request, response, failure };
   } catch (error) {
-    const timedOut = signal.aborted;
+    deadline.clear();
+    const timedOut = deadline.expired;
     return {
       startedAt,
       durationMs: elapsed(),

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer, type serve } from '@hono/node-server';
+import type { MiddlewareHandler } from 'hono';
 
 /**
  * Bounds on what one client can hold: a client that trickles its headers or body, or idles on a
@@ -18,6 +19,12 @@ export interface ServerTimeouts {
   /** How often Node checks the header and request timeouts. */
   checkIntervalMs: number;
 }
+
+/**
+ * Connections waiting to be accepted. Node's default (511) is just above 500 clients arriving at
+ * once; the kernel caps it at net.core.somaxconn.
+ */
+export const LISTEN_BACKLOG = 2048;
 
 export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
   headersTimeoutMs: 10_000,
@@ -40,20 +47,19 @@ export function startServer(
   onListening?: (info: AddressInfo) => void,
 ): Server {
   const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
-  const server = serve(
-    {
-      fetch,
-      hostname,
-      port,
-      serverOptions: {
-        headersTimeout: t.headersTimeoutMs,
-        requestTimeout: t.requestTimeoutMs,
-        keepAliveTimeout: t.keepAliveTimeoutMs,
-        connectionsCheckingInterval: t.checkIntervalMs,
-      },
+  const server = createAdaptorServer({
+    fetch,
+    hostname,
+    serverOptions: {
+      headersTimeout: t.headersTimeoutMs,
+      requestTimeout: t.requestTimeoutMs,
+      keepAliveTimeout: t.keepAliveTimeoutMs,
+      connectionsCheckingInterval: t.checkIntervalMs,
     },
-    onListening,
-  ) as Server;
+  }) as Server;
+  server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, () => {
+    onListening?.(server.address() as AddressInfo);
+  });
   server.headersTimeout = t.headersTimeoutMs;
   server.requestTimeout = t.requestTimeoutMs;
   server.keepAliveTimeout = t.keepAliveTimeoutMs;
@@ -80,4 +86,16 @@ export function listen(
     });
     server.once('error', reject);
   });
+}
+
+/**
+ * A request refused for its body (413) may still be sending that body: the answer says
+ * `Connection: close`, so a pooled client opens a new connection for its next request instead of
+ * writing it into one the server is about to close.
+ */
+export function closeAfterRefusedBody(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.res.status === 413) c.res.headers.set('Connection', 'close');
+  };
 }

@@ -30,6 +30,22 @@ const FIXED_UPSTREAMS = new Set([
   'https://api.pandadoc.eu/public/v1/members/current',
 ]);
 
+/**
+ * Where the pass-through may send a call (issue 11): a fixed upstream's token endpoint, or any
+ * path under its `/public/`, with any query. Never another host, never another path.
+ */
+function onFixedUpstream(url: string): boolean {
+  const { origin, pathname } = new URL(url);
+  const base = origin === ORIGIN ? '/sim' : '';
+  if (![ORIGIN, 'https://api.pandadoc.com', 'https://api.pandadoc.eu'].includes(origin))
+    return false;
+  return (
+    pathname === `${base}/oauth2/access_token` ||
+    pathname === `${base}/oauth2/access_token/` ||
+    pathname.startsWith(`${base}/public/`)
+  );
+}
+
 interface Spy {
   urls: string[];
   inits: RequestInit[];
@@ -402,7 +418,7 @@ describe('the proxy forwards only to fixed upstreams and fixed paths', () => {
     for (const [path, init] of ACTIVE_REQUESTS.slice(1, 5)) {
       expect((await call(path + q, init)).status).toBe(200);
     }
-    expect(spy.urls.every((u) => FIXED_UPSTREAMS.has(u))).toBe(true);
+    expect(spy.urls.every((u) => FIXED_UPSTREAMS.has(u.split('?')[0]))).toBe(true);
     expect(spy.urls.every((u) => u.startsWith(`${ORIGIN}/sim/`))).toBe(true);
   });
 
@@ -479,7 +495,7 @@ describe('the proxy forwards only to fixed upstreams and fixed paths', () => {
         headers: FORM_HEADERS,
       });
     }
-    expect(spy.urls.filter((u) => !FIXED_UPSTREAMS.has(u))).toEqual([]);
+    expect(spy.urls.filter((u) => !onFixedUpstream(u))).toEqual([]);
   });
 
   it('over a raw socket, absolute-URI targets, // paths and dot segments go nowhere else', async () => {
@@ -524,7 +540,7 @@ describe('the proxy forwards only to fixed upstreams and fixed paths', () => {
         const status = rawStatus(await send(target, 'POST'));
         expect([200, 400, 404], target).toContain(status);
       }
-      expect(spy.urls.filter((u) => !FIXED_UPSTREAMS.has(u))).toEqual([]);
+      expect(spy.urls.filter((u) => !onFixedUpstream(u))).toEqual([]);
       spy.urls.length = 0;
       // CONNECT turns nobody's server into a tunnel.
       const connectAnswer = await send('evil.example:443', 'CONNECT');

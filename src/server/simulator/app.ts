@@ -6,6 +6,9 @@ import { faultInjection } from './faults.ts';
 import { consentPage, errorPage } from './html.ts';
 import type { BasicCredentials, JsonResult, SimulatorCore } from './state.ts';
 
+/** What the simulator answers for a path it does not have. */
+export const NOT_FOUND_BODY = { type: 'not_found', detail: 'Not found.' };
+
 /** No form or JSON the simulator accepts comes anywhere near this. */
 export const SIM_MAX_BODY = 64 * 1024;
 
@@ -134,6 +137,10 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
   app.get('/public/v1/members/current', (c) =>
     json(core.currentMember(c.req.header('Authorization'))),
   );
+
+  // Any other path: PandaDoc's API error shape (`{type, detail}`, as its 401 and 429 bodies),
+  // with Django REST framework's default 404 detail (inferred).
+  app.all('*', () => json({ status: 404, body: NOT_FOUND_BODY }));
 
   return app;
 }

@@ -1,0 +1,73 @@
+/**
+ * Which headers cross the pass-through. Requests: only the end-to-end headers a PandaDoc client
+ * uses (an allow-list, so hop-by-hop headers, Host, cookies, and anything that could steer a proxy,
+ * such as X-Forwarded-Host or X-HTTP-Method-Override, never reach the upstream). Responses:
+ * everything but hop-by-hop headers (RFC 9110 §7.6.1), and the framing headers of a body that
+ * fetch has already decoded.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1
+ */
+import type { Header } from '../../lib/api/wire.ts';
+
+/** End-to-end request headers passed on, as the client sent them. */
+export const PASSED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-language',
+  'authorization',
+  'content-type',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-unmodified-since',
+  'user-agent',
+]);
+
+/** Hop-by-hop: they describe one connection, never the message. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The client's headers that go upstream, in the client's order. */
+export function upstreamRequestHeaders(headers: Headers): Header[] {
+  const out: Header[] = [];
+  headers.forEach((value, name) => {
+    if (PASSED_REQUEST_HEADERS.has(name)) out.push([name, value]);
+  });
+  return out;
+}
+
+/** Names a `Connection` header lists are hop-by-hop for this message too. */
+function connectionListed(headers: Headers): Set<string> | null {
+  const value = headers.get('connection');
+  if (!value) return null;
+  return new Set(value.split(',').map((n) => n.trim().toLowerCase()));
+}
+
+/**
+ * The upstream's answer headers, for the client. `decoded`: fetch has already undone the
+ * Content-Encoding, so the upstream's Content-Encoding and Content-Length no longer describe it.
+ */
+export function clientResponseHeaders(upstream: Headers, decoded: boolean): Headers {
+  const out = new Headers();
+  const listed = connectionListed(upstream);
+  upstream.forEach((value, name) => {
+    if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || listed?.has(name)) return;
+    if (decoded && (name === 'content-encoding' || name === 'content-length')) return;
+    out.append(name, value);
+  });
+  return out;
+}
+
+/** Headers as recorded pairs (forEach keeps several Set-Cookie headers apart). */
+export function headerPairs(headers: Headers): Header[] {
+  const out: Header[] = [];
+  headers.forEach((value, name) => out.push([name, value]));
+  return out;
+}

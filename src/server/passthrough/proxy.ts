@@ -1,0 +1,222 @@
+/**
+ * One pass-through call: the client's request streamed to a fixed upstream URL, the answer
+ * streamed back, redirects returned as they are, and a CapturedCall for the live capture.
+ *
+ * An answer that breaks off is never passed off as whole: a small one (read before the status goes
+ * out) becomes a clear 502, a large one already streaming breaks the client's connection too.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { EnvironmentId } from '../../lib/oauth/environments.ts';
+import type { CapturedCall } from '../../lib/api/traffic.ts';
+import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
+import { Deadline, describeNetworkError, initWithDeadline } from '../forward.ts';
+import { clientResponseHeaders, headerPairs } from './headers.ts';
+import { wholeBody, type FetchLike } from './local.ts';
+import { BodyTap, tapped } from './tap.ts';
+
+/** An answer up to this size is read whole before the client gets its status. */
+export const READ_AHEAD_BYTES = 64 * 1024;
+
+export type CallSink = (call: Omit<CapturedCall, 'seq'>) => void;
+
+export interface ProxyRequest {
+  environment: EnvironmentId;
+  url: string;
+  method: string;
+  headers: Header[];
+  /** A body already read (small), a stream (large or of unknown size), or none. */
+  body: string | Uint8Array | ReadableStream<Uint8Array> | null;
+  /** The path and query the client asked this server for. */
+  localPath: string;
+  userAgent: string | null;
+}
+
+export interface ProxyOptions {
+  fetch: FetchLike;
+  timeoutMs: number;
+  /** Largest streamed request body; more fails the call with 413. */
+  maxBody: number;
+  onCall?: CallSink;
+}
+
+/** The proxy's own answers, in the OAuth error form every PandaDoc client can read. */
+export function proxyError(status: number, error: string, description: string, close = false) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (close) headers.connection = 'close';
+  return new Response(
+    JSON.stringify({ error, error_description: `PandaDoc debugger proxy: ${description}` }),
+    { status, headers },
+  );
+}
+
+/** A body for a Response (the DOM types want an ArrayBuffer-backed array; Node's are). */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+const concat = (chunks: Uint8Array[], size: number): Bytes =>
+  (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)) as Bytes;
+
+export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<Response> {
+  const { onCall } = options;
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const deadline = new Deadline(options.timeoutMs);
+  const timeoutMessage = `no complete answer within ${options.timeoutMs} ms`;
+
+  let requestTap: BodyTap | null = null;
+  let body = req.body;
+  if (body instanceof ReadableStream) {
+    requestTap = new BodyTap(onCall ? undefined : 0);
+    body = tapped(body, requestTap, options.maxBody);
+  } else if (body !== null && onCall) {
+    requestTap = BodyTap.of(body);
+  }
+
+  const record = (response: RecordedResponse | null, failure: UpstreamFailure | null) => {
+    if (!onCall) return;
+    onCall({
+      startedAt,
+      durationMs: Math.round((performance.now() - t0) * 10) / 10,
+      request: {
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: requestTap ? requestTap.text() : null,
+      },
+      response,
+      failure,
+      upstream: req.environment,
+      localPath: req.localPath,
+      userAgent: req.userAgent,
+      requestBodyTruncated: requestTap?.truncated ?? false,
+    });
+  };
+
+  let res: Response;
+  try {
+    res = await options.fetch(
+      req.url,
+      initWithDeadline(
+        {
+          method: req.method,
+          headers: req.headers,
+          body: body as BodyInit | null,
+          redirect: 'manual',
+          duplex: 'half',
+        } as RequestInit,
+        deadline,
+      ),
+    );
+  } catch (error) {
+    deadline.clear();
+    if (requestTap && requestTap.size > options.maxBody) {
+      return proxyError(413, 'invalid_request', 'request body larger than 100 MB', true);
+    }
+    const failure: UpstreamFailure = deadline.expired
+      ? { kind: 'timeout', message: timeoutMessage }
+      : { kind: 'unreachable', message: describeNetworkError(error) };
+    record(null, failure);
+    return deadline.expired
+      ? proxyError(504, 'upstream_timeout', failure.message)
+      : proxyError(502, 'upstream_unreachable', failure.message);
+  }
+
+  const status = res.status;
+  const upstreamHeaders = res.headers;
+  const whole = wholeBody(res);
+  // fetch undoes a Content-Encoding: the upstream's framing headers no longer fit the body.
+  const decoded = whole === undefined && upstreamHeaders.has('content-encoding');
+  const headers = clientResponseHeaders(upstreamHeaders, decoded);
+  const recorded = (tap: BodyTap | null): RecordedResponse => ({
+    status,
+    statusText: whole === undefined ? res.statusText : (STATUS_CODES[status] ?? ''),
+    headers: headerPairs(upstreamHeaders),
+    body: tap ? tap.text() : '',
+    truncated: tap?.truncated ?? false,
+  });
+
+  // In-process: the simulator's answer is already whole.
+  if (whole !== undefined || res.body === null) {
+    deadline.clear();
+    if (onCall) record(recorded(whole ? BodyTap.of(whole) : null), null);
+    return new Response((whole ?? null) as string | Bytes | null, { status, headers });
+  }
+
+  // Read ahead: a small answer arrives whole before the client sees a status.
+  const reader = res.body.getReader();
+  const tap = new BodyTap(onCall ? undefined : 0);
+  const head: Uint8Array[] = [];
+  let headSize = 0;
+  try {
+    for (;;) {
+      const step = await reader.read();
+      if (step.done) {
+        deadline.clear();
+        if (onCall) record(recorded(tap), null);
+        return new Response(headSize ? concat(head, headSize) : null, { status, headers });
+      }
+      tap.add(step.value);
+      head.push(step.value);
+      headSize += step.value.byteLength;
+      deadline.refresh();
+      if (headSize >= READ_AHEAD_BYTES) break;
+    }
+  } catch {
+    deadline.clear();
+    const declared = upstreamHeaders.get('content-length');
+    const got = `${headSize}${declared ? ` of ${declared}` : ''} body bytes`;
+    const failure: UpstreamFailure = deadline.expired
+      ? { kind: 'timeout', message: `${timeoutMessage} (got ${got})` }
+      : {
+          kind: 'unreachable',
+          message: `the connection closed after ${got}: the answer is incomplete`,
+        };
+    record(recorded(tap), failure);
+    return deadline.expired
+      ? proxyError(504, 'upstream_timeout', failure.message)
+      : proxyError(502, 'upstream_unreachable', failure.message);
+  }
+
+  // Large: the rest streams through; a break from here on breaks the client's connection too.
+  let next = 0;
+  let ended = false;
+  const finish = (error?: unknown) => {
+    if (ended) return;
+    ended = true;
+    if (error === undefined) {
+      deadline.clear();
+      return record(recorded(tap), null);
+    }
+    const expired = deadline.expired;
+    deadline.cancel(error);
+    record(recorded(tap), {
+      kind: expired ? 'timeout' : 'unreachable',
+      message: expired
+        ? `${timeoutMessage} (the body stopped after ${tap.size} bytes)`
+        : `the answer broke off after ${tap.size} body bytes`,
+    });
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (next < head.length) return controller.enqueue(head[next++]);
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch (error) {
+        finish(error);
+        return controller.error(error);
+      }
+      if (step.done) {
+        finish();
+        return controller.close();
+      }
+      tap.add(step.value);
+      deadline.refresh();
+      controller.enqueue(step.value);
+    },
+    cancel(reason) {
+      finish(reason ?? new Error('the client went away'));
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(stream, { status, headers });
+}
