@@ -112,7 +112,7 @@ describe('Show as code, run against the simulator', () => {
     });
     expect(sdk.body.accessToken).toMatch(HEX40);
 
-    const viaFetch = await runSnippet(code.fetch, { ...SECRET, [ENV.code]: await newCode() });
+    const viaFetch = await runSnippet(code.fetch!, { ...SECRET, [ENV.code]: await newCode() });
     expect(viaFetch.status).toBe(200);
     expect(Object.keys(viaFetch.body).sort()).toEqual(Object.keys(app).sort());
     expect(viaFetch.body.scope).toBe(app.scope);
@@ -123,8 +123,8 @@ describe('Show as code, run against the simulator', () => {
       environment: 'simulator',
       fields: exchangeFields(used),
     });
-    for (const source of [code.sdk!, code.fetch]) {
-      const out = await runSnippet(source, { ...SECRET, [ENV.code]: used });
+    for (const source of [code.sdk, code.fetch]) {
+      const out = await runSnippet(source!, { ...SECRET, [ENV.code]: used });
       expect(out).toEqual({
         status: again.response!.status,
         body: JSON.parse(again.response!.body),
@@ -169,7 +169,7 @@ describe('Show as code, run against the simulator', () => {
     const bySdk = await runSnippet(member.sdk!, vars);
     expect(bySdk.status).toBe(200);
     expect(bySdk.body).toMatchObject({ userId: app.user_id, email: app.email });
-    const byFetch = await runSnippet(member.fetch, vars);
+    const byFetch = await runSnippet(member.fetch!, vars);
     expect(byFetch).toEqual({ status: 200, body: app });
   }, 60_000);
 });
@@ -190,7 +190,7 @@ describe('Show as code, as text', () => {
 
   it('never writes a secret into any snippet, and names the variables to set', () => {
     const all = snippetsFor(call);
-    for (const text of [all.sdk!, all.fetch, all.curl]) {
+    for (const text of [all.sdk!, all.fetch!, all.curl]) {
       expect(text).not.toContain('s3cr3t-value-123');
       expect(text).not.toContain('4c82f23d91a75961f4d08134fc5ad0dfe6a4c36a');
     }

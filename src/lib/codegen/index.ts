@@ -11,7 +11,8 @@ export type CodeLanguage = 'sdk' | 'fetch' | 'curl';
 export interface Snippets {
   /** null when the SDK has no single call for this path (the other tabs still do). */
   sdk: string | null;
-  fetch: string;
+  /** null for the consent screen: a browser's page, not code's. */
+  fetch: string | null;
   curl: string;
 }
 
@@ -28,5 +29,10 @@ export function snippetsFor(call: UpstreamExchange, options: CodeStepOptions = {
       // Keep the URL as recorded.
     }
   }
-  return { sdk: sdkSnippet(step), fetch: fetchSnippet(step), curl: toCurl(request) };
+  const page = step.kind === 'authorize';
+  return {
+    sdk: page ? null : sdkSnippet(step),
+    fetch: page ? null : fetchSnippet(step),
+    curl: toCurl(request),
+  };
 }

@@ -40,6 +40,7 @@ const TITLE: Record<CodeStep['kind'], string> = {
     'Refresh: the answer has a new refresh token, and the old pair dies at once. Store it first.',
   verify: 'Whose token is this? GET /public/v1/members/current with the access token.',
   api: 'The same API call.',
+  authorize: 'The consent screen: open it in a browser.',
 };
 
 function tokenArgs(step: CodeStep, style: 'sdk' | 'form'): string[] {

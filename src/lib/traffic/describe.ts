@@ -6,8 +6,11 @@ import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
 import { SECRET_FIELDS } from '../oauth/tokenRequest.ts';
 
-/** `exchange`, `refresh`, `verify` as the triage knows them; `api` for any other PandaDoc call. */
-export type CaptureKind = 'exchange' | 'refresh' | 'verify' | 'api';
+/**
+ * `exchange`, `refresh`, `verify` as the triage knows them; `api` for any other PandaDoc API call;
+ * `authorize` for the consent screen's requests (a browser's, sent straight to the simulator).
+ */
+export type CaptureKind = 'exchange' | 'refresh' | 'verify' | 'api' | 'authorize';
 
 const header = (headers: ReadonlyArray<readonly [string, string]>, name: string) =>
   headers.find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
@@ -22,6 +25,7 @@ function pathOf(url: string): string {
 
 export const isTokenPath = (url: string) => /\/oauth2\/access_token\/?$/.test(pathOf(url));
 export const isMemberPath = (url: string) => /\/public\/v1\/members\/current\/?$/.test(pathOf(url));
+export const isAuthorizePath = (url: string) => /\/oauth2\/authorize\/?$/.test(pathOf(url));
 
 export type BodyFormat = 'form' | 'json' | 'text' | 'none';
 
@@ -81,6 +85,7 @@ export function captureKind(call: UpstreamExchange): CaptureKind {
   if (isTokenPath(call.request.url)) {
     return grantTypeOf(call) === 'refresh_token' ? 'refresh' : 'exchange';
   }
+  if (isAuthorizePath(call.request.url)) return 'authorize';
   return isMemberPath(call.request.url) ? 'verify' : 'api';
 }
 
@@ -95,6 +100,8 @@ export function kindLabel(kind: CaptureKind): string {
       return 'members/current';
     case 'api':
       return 'API call';
+    case 'authorize':
+      return 'authorize (consent screen)';
   }
 }
 

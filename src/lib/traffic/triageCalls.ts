@@ -34,7 +34,8 @@ function apiVerdict(call: UpstreamExchange): Verdict {
   const base = classifyCall('verify', call);
   const res = call.response;
   if (!res || call.failure) return base;
-  if (res.status >= 200 && res.status < 300)
+  // A redirect is how the consent screen answers; the pass-through never follows one.
+  if (res.status >= 200 && res.status < 400)
     return { ...base, outcome: 'ok', errorCode: null, summary: `${res.status}`, detail: null };
   const parsed = tryParseJson(res.body);
   const body = parsed.ok && isRecord(parsed.value) ? parsed.value : {};
@@ -49,7 +50,7 @@ function apiVerdict(call: UpstreamExchange): Verdict {
 
 /** The one verdict on a captured call, decided once for it. */
 export function judgeCaptured(call: UpstreamExchange, kind = captureKind(call)): Verdict {
-  return kind === 'api' ? apiVerdict(call) : classifyCall(kind, call);
+  return kind === 'api' || kind === 'authorize' ? apiVerdict(call) : classifyCall(kind, call);
 }
 
 const prints = new WeakMap<UpstreamExchange, Promise<HistoryFingerprints>>();
@@ -85,7 +86,7 @@ export async function triageRecording(
   const verdicts = calls.map((c, i) => judgeCaptured(c, kinds[i]));
   const fps = await Promise.all(calls.map(fingerprintsOf));
   const entries: WireEntry[] = calls.map((c, i) => {
-    const kind = kinds[i] === 'api' ? 'verify' : (kinds[i] as 'exchange' | 'refresh' | 'verify');
+    const kind = kinds[i] === 'api' ? 'verify' : kinds[i]!;
     const form = decodeRequestBody(c.request).fields;
     return {
       at: c.startedAt,
@@ -105,6 +106,8 @@ export async function triageRecording(
     const call = calls[i]!;
     const kind = kinds[i]!;
     const verdict = verdicts[i]!;
+    // The consent screen is a browser's page, not an API answer: nothing here to triage.
+    if (kind === 'authorize') return { kind, verdict, fingerprints: fps[i]!, diagnoses: [] };
     const others = entries.filter((_e, j) => j !== i);
     const form = decodeRequestBody(call.request).fields;
     const field = (name: string) => form.find((f) => f.name === name)?.value ?? '';

@@ -172,7 +172,7 @@ describe('what several calls show together', () => {
     await wire.token({ grant_type: 'authorization_code', code });
     const [d] = await wire.diagnoses();
     expect(d).toMatchObject({ rule: 'code_reused', title: 'This code was exchanged twice' });
-    expect(d?.cause).toContain('call #1 sent the same code');
+    expect(d?.cause).toContain('Call #1 sent the same code');
     expect(d?.evidence[0]).toContain(await fingerprint(code));
     expect(JSON.stringify(d)).not.toContain(code);
     // The first one is fine.
@@ -193,7 +193,7 @@ describe('what several calls show together', () => {
     );
     const [d] = await wire.diagnoses();
     expect(d?.rule).toBe('refresh_race');
-    expect(d?.cause).toContain('call #2 refreshed with the same refresh token');
+    expect(d?.cause).toContain('Call #2 refreshed with the same refresh token');
     expect(await wire.diagnoses(1)).toEqual([]);
   });
 

@@ -33,6 +33,8 @@ const TOKEN_FIELDS = ['grant_type', 'client_id', 'client_secret', 'code', 'refre
 const isTokenCall = (kind: string) => kind === 'exchange' || kind === 'refresh';
 const failed = (facts: CallFacts) => facts.status !== null && !succeeded(facts);
 const regionName = (env: EnvironmentId) => environmentInfo(env, '').label;
+/** A label at the start of a sentence: "Call #3 (curl)". */
+const capital = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
 function queryOf(url: string): URLSearchParams {
   try {
@@ -118,7 +120,7 @@ export const codeExchangedTwice: Rule = (input, facts) => {
     severity: 'error',
     title: 'This code was exchanged twice',
     cause:
-      `PandaDoc codes work once. ${first.label} sent the same code at ${clock(first.at)}` +
+      `PandaDoc codes work once. ${capital(first.label)} sent the same code at ${clock(first.at)}` +
       (first.outcome === 'ok' ? ' and got the tokens' : ` (${first.errorCode ?? 'no answer'})`) +
       (concurrent
         ? ', while this call was still under way: two handlers (or a retry) raced with one code.'
@@ -149,7 +151,7 @@ export const refreshRace: Rule = (input, facts) => {
     rule: 'refresh_race',
     severity: 'error',
     title: 'Two callers refreshed with the same refresh token at once',
-    cause: `${winner.label} refreshed with the same refresh token while this call was under way, and won: PandaDoc rotated the token for it and killed the old one, so this call got invalid_grant. If the winner's new refresh token was not stored where this caller reads it, access is lost.`,
+    cause: `${capital(winner.label)} refreshed with the same refresh token while this call was under way, and won: PandaDoc rotated the token for it and killed the old one, so this call got invalid_grant. If the winner's new refresh token was not stored where this caller reads it, access is lost.`,
     next: 'Refresh in one place only, under a lock (or a single-flight promise) shared by every worker, and store the new refresh token before using the new access token.',
     evidence: [
       `Refresh token ${token} was sent by ${winner.label} at ${clock(winner.at)} (worked${winner.fingerprints.newRefreshToken ? `, new refresh token ${winner.fingerprints.newRefreshToken}` : ''}) and by this call at ${clock(input.call.startedAt)}.`,

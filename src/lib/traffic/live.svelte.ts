@@ -1,0 +1,203 @@
+/**
+ * The Traffic section's state: the live list of captured calls from the server's event stream,
+ * each judged once on arrival and triaged against the rest of the capture (batched, off the
+ * arrival path), plus pause, filters and what the live region says.
+ */
+import type { CapturedCall, TrafficCapacity } from '../api/traffic.ts';
+import type { Diagnosis } from '../triage/types.ts';
+import type { Verdict } from '../verdict/classify.ts';
+import { clientOf, type ClientInfo } from './client.ts';
+import { captureKind, type CaptureKind } from './describe.ts';
+import { announce, matches, NO_FILTER, type TrafficFilter } from './filter.ts';
+import { parseCallEvent, parseHello } from './parse.ts';
+import { judgeCaptured, triageRecording } from './triageCalls.ts';
+
+export interface TrafficRow {
+  call: CapturedCall;
+  kind: CaptureKind;
+  verdict: Verdict;
+  client: ClientInfo;
+  /** null until the triage has run for it. */
+  diagnoses: Diagnosis[] | null;
+}
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+/** How often the live region may speak: a burst of calls is one sentence, not one per row. */
+const ANNOUNCE_EVERY_MS = 3000;
+
+export const rowLabel = (row: Pick<TrafficRow, 'call' | 'client'>) =>
+  `call #${row.call.seq} (${row.client.label})`;
+
+export class TrafficLive {
+  rows = $state.raw<TrafficRow[]>([]);
+  /** Calls that arrived while paused: shown on Resume, in order. */
+  held = $state.raw<TrafficRow[]>([]);
+  paused = $state(false);
+  status = $state<StreamStatus>('connecting');
+  capacity = $state.raw<TrafficCapacity | null>(null);
+  filter = $state<TrafficFilter>({ ...NO_FILTER });
+  announcement = $state('');
+
+  readonly shown = $derived(
+    this.rows.filter((r) =>
+      matches(
+        {
+          status: r.call.response?.status ?? null,
+          ok: r.verdict.outcome === 'ok',
+          path: r.call.localPath,
+          client: r.client.kind,
+        },
+        this.filter,
+      ),
+    ),
+  );
+
+  #source: EventSource | null = null;
+  // Bookkeeping, not state the view reads: plain collections on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #pendingTriage = new Set<number>();
+  #triageTimer: ReturnType<typeof setTimeout> | null = null;
+  #unsaid = { added: 0, failed: 0 };
+  #announceTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly limit: number;
+
+  constructor(limit = 1000) {
+    this.limit = limit;
+  }
+
+  /** Opens the event stream; the browser's EventSource reconnects with Last-Event-ID by itself. */
+  start(url = '/api/traffic/events'): void {
+    if (this.#source) return;
+    const source = new EventSource(url);
+    this.#source = source;
+    source.addEventListener('open', () => (this.status = 'live'));
+    source.addEventListener('error', () => {
+      this.status = source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting';
+    });
+    source.addEventListener('hello', (e) => {
+      const hello = parseHello((e as MessageEvent<string>).data);
+      if (!hello) return;
+      this.capacity = hello.capacity;
+      // A server that restarted numbers from 1 again: what we hold is from its previous life.
+      const newest = (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
+      if (hello.lastSeq < newest) this.#forget();
+    });
+    source.addEventListener('call', (e) => {
+      const call = parseCallEvent((e as MessageEvent<string>).data);
+      if (call) this.add([call]);
+    });
+    source.addEventListener('cleared', () => this.#forget());
+  }
+
+  stop(): void {
+    this.#source?.close();
+    this.#source = null;
+    this.status = 'closed';
+    for (const t of [this.#triageTimer, this.#announceTimer]) if (t) clearTimeout(t);
+  }
+
+  /** Adds calls as they arrive (in seq order); duplicates from a replay are skipped. */
+  add(calls: CapturedCall[]): void {
+    const newest = (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
+    const fresh = calls.filter((c) => c.seq > newest);
+    if (fresh.length === 0) return;
+    const rows = fresh.map((call): TrafficRow => {
+      const kind = captureKind(call);
+      return {
+        call,
+        kind,
+        verdict: judgeCaptured(call, kind),
+        client: clientOf(call.userAgent),
+        diagnoses: null,
+      };
+    });
+    if (this.paused) {
+      this.held = [...this.held, ...rows].slice(-this.limit);
+      return;
+    }
+    this.#show(rows);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    if (held.length) this.#show(held);
+  }
+
+  /** Empties the capture on the server: every tab hears `cleared`. */
+  async clear(fetchImpl: typeof fetch = fetch): Promise<void> {
+    const res = await fetchImpl('/api/traffic', { method: 'DELETE' });
+    if (!res.ok) throw new Error(`The local server refused to clear the capture (${res.status}).`);
+    this.#forget();
+  }
+
+  #forget(): void {
+    this.rows = [];
+    this.held = [];
+    this.#pendingTriage.clear();
+  }
+
+  #show(rows: TrafficRow[]): void {
+    const all = [...this.rows, ...rows];
+    this.rows = all.length > this.limit ? all.slice(-this.limit) : all;
+    for (const r of rows) this.#pendingTriage.add(r.call.seq);
+    this.#unsaid.added += rows.length;
+    this.#unsaid.failed += rows.filter((r) => r.verdict.outcome === 'error').length;
+    this.#scheduleAnnouncement();
+    this.#scheduleTriage();
+  }
+
+  #scheduleAnnouncement(): void {
+    if (this.#announceTimer) return;
+    this.#announceTimer = setTimeout(() => {
+      this.#announceTimer = null;
+      this.announcement = announce(this.#unsaid.added, this.#unsaid.failed);
+      this.#unsaid = { added: 0, failed: 0 };
+    }, ANNOUNCE_EVERY_MS);
+  }
+
+  #scheduleTriage(): void {
+    if (this.#triageTimer) return;
+    this.#triageTimer = setTimeout(() => void this.#triage(), 0);
+  }
+
+  /** Triage for new calls, and again for calls they overlapped (a race is seen from both sides). */
+  async #triage(): Promise<void> {
+    this.#triageTimer = null;
+    const rows = this.rows;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const pending = new Set(this.#pendingTriage);
+    this.#pendingTriage.clear();
+    const fresh = rows.filter((r) => pending.has(r.call.seq));
+    for (const r of rows) {
+      if (pending.has(r.call.seq)) continue;
+      const end = r.call.startedAt + r.call.durationMs;
+      if (
+        fresh.some(
+          (f) =>
+            f.call.startedAt <= end && f.call.startedAt + f.call.durationMs >= r.call.startedAt,
+        )
+      )
+        pending.add(r.call.seq);
+    }
+    const indexes = rows.flatMap((r, i) => (pending.has(r.call.seq) ? [i] : []));
+    if (indexes.length === 0) return;
+    const results = await triageRecording(
+      rows.map((r) => r.call),
+      (_c, i) => rowLabel(rows[i]!),
+      indexes,
+    );
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const bySeq = new Map(indexes.map((i, k) => [rows[i]!.call.seq, results[k]!.diagnoses]));
+    this.rows = this.rows.map((r) =>
+      bySeq.has(r.call.seq) ? { ...r, diagnoses: bySeq.get(r.call.seq)! } : r,
+    );
+  }
+}
