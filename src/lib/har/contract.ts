@@ -18,8 +18,11 @@ export type SanitizeResult =
   | {
       ok: true;
       har: Har;
-      /** How many values were replaced by fingerprints. */
+      /** How many values were replaced by fingerprints: each place counts (one token in a body,
+       * a header and a URL is 3). */
       replaced: number;
+      /** How many distinct secret values were found (and replaced wherever they were). */
+      secrets: number;
     }
   | { ok: false; leaks: LeakReport[] };
 

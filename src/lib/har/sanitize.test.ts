@@ -84,6 +84,8 @@ describe('sanitizeHar on the recorded fixtures', () => {
       const out = await sanitizeHar(JSON.parse(text) as Har);
       expect(out.ok).toBe(true);
       if (!out.ok) return;
+      expect(out.secrets).toBeGreaterThanOrEqual(secrets.length);
+      expect(out.replaced).toBeGreaterThan(out.secrets);
       const written = JSON.stringify(out.har, null, 2);
       for (const s of secrets) expect(findSecret(written, s), `${s} in output`).toBeNull();
       // No new issue: mitmproxy's page without id or title stays what it was, nothing else.
@@ -277,7 +279,7 @@ describe('sanitizeHar', () => {
   it('changes nothing in a HAR without secrets', async () => {
     const har = harOf(entry());
     const result = await sanitizeHar(har);
-    expect(result).toEqual({ ok: true, har, replaced: 0 });
+    expect(result).toEqual({ ok: true, har, replaced: 0, secrets: 0 });
   });
 });
 

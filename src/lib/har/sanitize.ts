@@ -151,5 +151,5 @@ export const sanitizeHar: SanitizeHar = async (har: Har): Promise<SanitizeResult
   for (const blob of found.basic.keys()) search.set(blob, 'Basic credentials');
   const leaks = new LeakSearch(search).findAll(out);
   if (leaks.length) return { ok: false, leaks };
-  return { ok: true, har: out, replaced: replacer.count };
+  return { ok: true, har: out, replaced: replacer.count, secrets: found.values.size };
 };
