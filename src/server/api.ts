@@ -45,6 +45,25 @@ function isFieldList(value: unknown): value is Header[] {
   );
 }
 
+/**
+ * Why `value` can't travel as an HTTP header value, or undefined if it can. Fetch refuses control
+ * characters and anything above U+00FF before sending: that is the caller's input, not an
+ * unreachable upstream, so it is named here, with the character and where it is.
+ */
+export function headerValueProblem(name: string, value: string): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const at = `U+${code.toString(16).toUpperCase().padStart(4, '0')} at position ${i + 1}`;
+    if (code < 0x20 || code === 0x7f) {
+      return `${name} contains a control character (${at}); it is sent in an HTTP header, which cannot carry one.`;
+    }
+    if (code > 0xff) {
+      return `${name} contains a character outside Latin-1 (${at}); an HTTP header carries only bytes. Check what was pasted.`;
+    }
+  }
+  return undefined;
+}
+
 function apiError(code: string, message: string): ApiErrorBody {
   return { error: { code, message } };
 }
@@ -69,7 +88,12 @@ export function createApi(config: ServerConfig, fetchImpl: typeof fetch = fetch)
   api.use(
     bodyLimit({
       maxSize: 64 * 1024,
-      onError: (c) => c.json(apiError('too_large', 'Request body larger than 64 KiB.'), 413),
+      // The client may still be sending the rest of the body: close, so a pooled client does not
+      // write its next request into a connection that is about to go.
+      onError: (c) =>
+        c.json(apiError('too_large', 'Request body larger than 64 KiB.'), 413, {
+          Connection: 'close',
+        }),
     }),
   );
 
@@ -152,12 +176,17 @@ export function createApi(config: ServerConfig, fetchImpl: typeof fetch = fetch)
       return c.json(apiError('bad_request', 'Expected JSON {environment, accessToken}.'), 400);
     }
     const token = input.accessToken;
-    if (typeof token !== 'string' || !token || token.length > 4096 || /[\s\r\n]/.test(token)) {
+    if (typeof token !== 'string' || !token || token.length > 4096 || /[ \t\u00a0]/.test(token)) {
       return c.json(
-        apiError('bad_request', 'accessToken must be a non-empty string without spaces.'),
+        apiError(
+          'bad_request',
+          'accessToken must be a non-empty string without spaces, at most 4096 characters.',
+        ),
         400,
       );
     }
+    const problem = headerValueProblem('accessToken', token);
+    if (problem) return c.json(apiError('bad_request', problem), 400);
     const exchange = await forward(
       {
         method: 'GET',

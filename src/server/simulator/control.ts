@@ -11,10 +11,11 @@
 import { Hono } from 'hono';
 import type { ApiErrorBody } from '../../lib/api/wire.ts';
 import { parseSettingsPatch, settingsValues, type SimulatorSettingsValues } from './settings.ts';
-import type { SimulatorCore } from './state.ts';
+import { MAX_CLOCK_OFFSET_MS, type SimulatorCore } from './state.ts';
 
-/** Ten years either way is more than any code or token lifetime worth aging. */
-export const MAX_CLOCK_STEP_MS = 10 * 366 * 24 * 3600 * 1000;
+/** One step may cross the whole allowed range (from ten years behind to ten years ahead). */
+export const MAX_CLOCK_STEP_MS = 2 * MAX_CLOCK_OFFSET_MS;
+const DAY_MS = 24 * 3600 * 1000;
 
 export interface ControlState {
   settings: SimulatorSettingsValues;
@@ -70,6 +71,18 @@ export function createControl(core: SimulatorCore): Hono {
       return c.json(
         bad(
           `Expected JSON {"ms": n}: a whole number of milliseconds, at most ${MAX_CLOCK_STEP_MS} either way.`,
+        ),
+        400,
+      );
+    }
+    if (!core.canAdvanceClock(ms)) {
+      const days = (n: number) => `${Math.round(n / DAY_MS)} days`;
+      return c.json(
+        bad(
+          `Moving the clock by ${ms} ms would put it ${days(core.clockOffsetMs + ms)} from real ` +
+            `time (it is ${days(core.clockOffsetMs)} now); the simulated clock stays within ` +
+            `${days(MAX_CLOCK_OFFSET_MS)} (${MAX_CLOCK_OFFSET_MS} ms) either way. ` +
+            'POST /sim/_control/reset puts it back to real time.',
         ),
         400,
       );

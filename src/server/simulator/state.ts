@@ -21,6 +21,12 @@ export type { AuthorizeError, AuthorizeRequest, ParamSource, RegisteredClient };
 export type { JsonBody, JsonResult } from './tokens.ts';
 export { ACCESS_TOKEN_LIFETIME_MS, CODE_LIFETIME_MS, EXPIRES_IN } from './tokens.ts';
 
+/**
+ * How far the simulated clock may be from real time, either way: ten years is more than any code
+ * or token lifetime worth aging, and keeps every simulated time a valid Date.
+ */
+export const MAX_CLOCK_OFFSET_MS = 10 * 366 * 24 * 3600 * 1000;
+
 export interface SimulatorCoreOptions extends RegisteredClient {
   /** Wall clock in ms; defaults to Date.now. The core adds `clockOffsetMs` to it. */
   now?: () => number;
@@ -82,7 +88,18 @@ export class SimulatorCore {
     return this.now() + this.clockOffsetMs;
   }
 
+  /** Whether moving the clock by `ms` keeps it within MAX_CLOCK_OFFSET_MS of real time. */
+  canAdvanceClock(ms: number): boolean {
+    return Number.isFinite(ms) && Math.abs(this.clockOffsetMs + ms) <= MAX_CLOCK_OFFSET_MS;
+  }
+
+  /** Moves the simulated clock; a RangeError (and no move) past MAX_CLOCK_OFFSET_MS. */
   advanceClock(ms: number): void {
+    if (!this.canAdvanceClock(ms)) {
+      throw new RangeError(
+        `The simulated clock may be at most ${MAX_CLOCK_OFFSET_MS} ms from real time.`,
+      );
+    }
     this.clockOffsetMs += ms;
   }
 
