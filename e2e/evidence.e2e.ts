@@ -1,0 +1,115 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { openDebugger } from './helpers.ts';
+
+const FIXTURES = new URL('./fixtures/har/', import.meta.url);
+const fixture = (name: string) => new URL(name, FIXTURES).pathname;
+const SHOTS = process.env.EVIDENCE_SHOTS;
+
+function section(page: Page) {
+  return page.getByRole('region', { name: 'Diagnose evidence' });
+}
+
+test('choose a HAR file: which call failed, why, and the entries it rests on', async ({ page }) => {
+  await openDebugger(page);
+  const ev = section(page);
+  await page.getByRole('link', { name: 'Diagnose evidence' }).click();
+  await ev
+    .getByLabel('Evidence file (HAR, JSON or text)')
+    .setInputFiles(fixture('customer-double-callback.chromium.har'));
+
+  await expect(ev.getByRole('heading', { name: '1 problem found' })).toBeVisible();
+  await expect(ev.getByTestId('evidence-detected')).toContainText(
+    'Read a HAR file (HAR 1.2 from Playwright',
+  );
+  await expect(ev.getByTestId('evidence-detected')).toContainText('15 unrelated entries set aside');
+  const problem = ev.getByRole('listitem').filter({
+    has: page.getByRole('heading', { name: 'Problem: The same code was exchanged 2 times' }),
+  });
+  await expect(problem).toContainText('The callback page was loaded more than once');
+  await expect(problem).toContainText('What to do: Keep the tokens from the exchange that worked.');
+
+  // An entry link takes the keyboard to that row of the timeline.
+  const timeline = ev.getByRole('table', { name: /Timeline/ });
+  await expect(timeline.getByRole('row')).toHaveCount(8);
+  await problem.getByRole('link', { name: 'entry 21 of the timeline' }).click();
+  const row = timeline.getByRole('row', { name: /^21 / });
+  await expect(row).toBeFocused();
+  await expect(row).toContainText('400 invalid_grant');
+  if (SHOTS) {
+    await ev.screenshot({ path: `${SHOTS}/har-light.png` });
+  }
+
+  // The sanitized HAR: downloaded, none of the recording's secrets in it.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    ev.getByRole('button', { name: 'Download sanitized HAR' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('customer-double-callback.chromium.sanitized.har');
+  const text = readFileSync(await download.path(), 'utf8');
+  const secrets = JSON.parse(readFileSync(fixture('secrets.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
+  for (const s of secrets['customer-double-callback'] ?? []) expect(text).not.toContain(s);
+  expect((JSON.parse(text) as { log: { entries: unknown[] } }).log.entries).toHaveLength(22);
+  await expect(
+    ev.getByText(
+      /^Saved customer-double-callback\.chromium\.sanitized\.har: \d+ secret values replaced\.$/,
+    ),
+  ).toBeVisible();
+});
+
+test('drop a HAR file on the drop zone', async ({ page }) => {
+  await openDebugger(page);
+  const ev = section(page);
+  const content = readFileSync(fixture('customer-refresh-race.chromium.har'), 'utf8');
+  const data = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'race.har', { type: 'application/json' }));
+    return dt;
+  }, content);
+  await ev.getByTestId('evidence-drop').dispatchEvent('drop', { dataTransfer: data });
+  await expect(ev.getByRole('heading', { name: '2 problems found' })).toBeVisible();
+  await expect(
+    ev.getByRole('heading', { name: 'Problem: Two refreshes raced with the same refresh token' }),
+  ).toBeVisible();
+  await expect(
+    ev.getByRole('heading', {
+      name: 'Problem: An access token was used after the refresh that replaced it',
+    }),
+  ).toBeVisible();
+});
+
+test('paste an SDK error; bad input gets a specific message', async ({ page }) => {
+  await openDebugger(page);
+  const ev = section(page);
+  const paste = ev.getByRole('textbox', { name: 'Or paste the evidence' });
+  await paste.fill(
+    'ApiException [Error]: HTTP-Code: 400\nMessage: Bad Request\nBody: {"error":"invalid_grant"}\nHeaders: {"content-type":"application/json","date":"Mon, 06 Jan 2025 10:31:05 GMT"}\n    at OAuth20AuthenticationApiResponseProcessor.accessToken (dist/apis/OAuth20AuthenticationApi.js:79:19)',
+  );
+  await ev.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(ev.getByTestId('evidence-detected')).toContainText(
+    'Read an error printed by the pandadoc-node-client SDK (HTTP 400 “Bad Request”)',
+  );
+  await expect(
+    ev.getByRole('heading', {
+      name: 'Problem: PandaDoc refused the code or refresh token (invalid_grant)',
+    }),
+  ).toBeVisible();
+  if (SHOTS) await ev.screenshot({ path: `${SHOTS}/sdk-light.png` });
+
+  await paste.fill('hello, my integration is broken');
+  await ev.getByRole('button', { name: 'Diagnose' }).click();
+  await expect(ev.getByRole('alert')).toContainText('That paste could not be read.');
+  await expect(ev.getByRole('alert')).toContainText('none of the accepted forms');
+
+  await ev.getByLabel('Evidence file (HAR, JSON or text)').setInputFiles({
+    name: 'not-a-har.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"users": [1, 2]}'),
+  });
+  await expect(ev.getByRole('alert')).toContainText(
+    'not-a-har.json could not be read. This is JSON, but neither a HAR (no "log")',
+  );
+});
