@@ -14,6 +14,8 @@ const entry = (n: number): HistoryEntry => ({
   outcome: n % 7 ? 'ok' : 'error',
   status: n % 7 ? 200 : 400,
   errorCode: n % 7 ? null : 'invalid_grant',
+  grant: n % 3 === 2 ? null : n % 7 ? 'spent' : 'rejected',
+  verification: false,
   durationMs: 12.3,
   clientId: 'sim-demo-client-0d6f3b',
   fingerprints: { refreshToken: '3f9a1c2e…c36a', newRefreshToken: '0b1d2e3f…9a8b' },

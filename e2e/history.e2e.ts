@@ -60,10 +60,11 @@ test('History lists every step newest first, with fingerprints and never a raw v
     'Code',
     'Authorize',
   ]);
+  // The app's own checks that the replaced pair died are verifications, not failures.
   await expect(rows.locator('td:nth-child(3)')).toHaveText([
     'failed 400 invalid_grant',
-    'failed 400 invalid_grant',
-    'failed 401 authentication_error',
+    'confirmed dead 400 invalid_grant',
+    'confirmed dead 401 authentication_error',
     'ok 200',
     'ok 200',
     'ok 200',

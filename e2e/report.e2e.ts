@@ -130,10 +130,11 @@ test('the support report carries the session and diagnosis, and no secret at all
     'exchange ok 200 —',
     'verify ok 200 —',
     'refresh ok 200 —',
-    'verify error 401 authentication_error',
-    'refresh error 400 invalid_grant',
-    'exchange error 400 invalid_grant',
-    'refresh error 400 invalid_client',
+    // The app's own checks that the replaced pair died: verifications, not failures.
+    'verify confirmed dead 401 authentication_error',
+    'refresh confirmed dead 400 invalid_grant',
+    'exchange failed 400 invalid_grant',
+    'refresh failed 400 invalid_client',
     'authorize ok — —',
   ]);
   expect(markdown).toContain(
@@ -191,12 +192,15 @@ test('the support report carries the session and diagnosis, and no secret at all
     expect(previewText, `${name} in the preview`).not.toContain(value);
   }
 
-  // Nothing in web storage, nothing in the address bar.
+  // Nothing in web storage but the typed secret, sealed, for this tab; nothing in the address bar.
   const webStorage = await page.evaluate(() => ({
     local: localStorage.length,
-    session: sessionStorage.length,
+    session: Object.keys(sessionStorage),
+    text: JSON.stringify({ ...sessionStorage }),
   }));
-  expect(webStorage).toEqual({ local: 0, session: 0 });
+  expect(webStorage.local).toBe(0);
+  for (const key of webStorage.session) expect(key).toMatch(/^pandadoc-oauth-debugger:secret:/);
+  for (const value of Object.values(secrets)) expect(webStorage.text).not.toContain(value);
   expect(page.url()).toBe(`${baseURL}/`);
   for (const value of Object.values(secrets)) expect(page.url()).not.toContain(value);
 });

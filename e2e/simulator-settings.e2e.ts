@@ -178,8 +178,14 @@ test.describe('failure drills', () => {
     await expect(page.getByTestId('token-fields')).toBeHidden();
     await expect(step(page, 'Exchange')).toContainText('failed');
 
+    // A 5xx proves nothing about the code: the app does not call it used (issue 8).
+    await expect(page.getByTestId('reuse-warning')).toBeHidden();
+    await expect(page.getByTestId('code-unknown')).toContainText(
+      'No answer proves whether PandaDoc used this code',
+    );
+    await expect(step(page, 'Code')).toContainText('code captured');
     // The fault hit once and nothing was spent: the same code now works.
-    await page.getByRole('button', { name: 'Send the used code again' }).click();
+    await page.getByRole('button', { name: 'Exchange code for tokens' }).click();
     await expect(page.getByTestId('exchange-call-status')).toHaveText('200 OK');
     await expect(page.getByTestId('token-fields')).toBeVisible();
     await expect(page.getByTestId('exchange-error')).toHaveCount(0);
@@ -228,5 +234,23 @@ test.describe('failure drills', () => {
     ).toBeVisible();
     await expect(page.getByTestId('exchange-call')).toContainText(/in 5\.\d\d s/);
     await expect(page.getByTestId('token-fields')).toBeHidden();
+    // No answer: the code is not called used.
+    await expect(page.getByTestId('reuse-warning')).toBeHidden();
+    await expect(page.getByTestId('code-unknown')).toContainText('no answer (timeout)');
+  });
+
+  test('the connection dropped mid-answer: nothing is claimed, and the code still works', async ({
+    page,
+    request,
+  }) => {
+    await authorizeHere(page);
+    await simulator(request, { fault: 'reset', faultTarget: 'token', faultOnce: true });
+    await page.getByRole('button', { name: 'Exchange code for tokens' }).click();
+    await expect(page.getByTestId('exchange-call-failure')).toBeVisible();
+    await expect(page.getByTestId('reuse-warning')).toBeHidden();
+    await expect(page.getByTestId('code-unknown')).toBeVisible();
+    await expect(step(page, 'Code')).toContainText('code captured');
+    await page.getByRole('button', { name: 'Exchange code for tokens' }).click();
+    await expect(page.getByTestId('exchange-call-status')).toHaveText('200 OK');
   });
 });

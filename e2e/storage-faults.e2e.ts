@@ -130,7 +130,7 @@ test('a corrupt profile record is skipped with a notice; the good profile and it
   await expect(page.getByRole('status').filter({ hasText: 'unreadable' })).toHaveCount(0);
 
   const stored = (await idb(page, 'get', 'profiles')) as { v: number; data: unknown[] };
-  expect(stored.v).toBe(1);
+  expect(stored.v).toBe(2);
   expect(stored.data).toHaveLength(1);
   await idb(page, 'put', 'profiles', {
     v: 1,

@@ -1,11 +1,11 @@
 import { getContext, setContext } from 'svelte';
-import { fetchConfig, postToken } from './api/client.ts';
+import { fetchConfig } from './api/client.ts';
 import type { AppConfig, TokenCallResult, UpstreamExchange } from './api/wire.ts';
+import { processTokenCall, refreshTokenRequest } from './grants.ts';
 import { buildAuthorizeUrl, type ExplainedParam } from './oauth/authorizeUrl.ts';
 import { type CallbackResult, parseCallbackInput } from './oauth/callback.ts';
 import { environmentInfo, type EnvironmentInfo } from './oauth/environments.ts';
 import { codeChallengeS256, createCodeVerifier, createState } from './oauth/pkce.ts';
-import { buildTokenForm } from './oauth/tokenRequest.ts';
 import type { TokenSet } from './oauth/tokenResponse.ts';
 import { coordinatedRefresh, type RefreshOutcome } from './refresh.ts';
 import type { HistoryEntry, HistoryKind } from './triage/history.ts';
@@ -20,6 +20,7 @@ import {
   type StorageStatus,
 } from './storage/index.ts';
 import { TabChannel, webLock, type TabMessage } from './tabs.ts';
+import type { Judged } from './verdict/judge.ts';
 
 /**
  * The app's state: profiles, the active profile's walk through the flow, and the secrets typed
@@ -79,7 +80,12 @@ export class DebuggerState {
         })
       : [],
   );
-  typedSecret = $derived(this.activeId ? (this.secrets[this.activeId] ?? '') : '');
+  /** A failure drill's stand-in secret (wrong-secret drill): sent instead, never stored. */
+  drillSecret = $state<string | null>(null);
+  /** The client_secret the token calls send ('' = let the server use the one it holds). */
+  typedSecret = $derived(
+    this.drillSecret ?? (this.activeId ? (this.secrets[this.activeId] ?? '') : ''),
+  );
 
   #storage: Storage | null = null;
   #tabs: TabChannel | null = null;
@@ -131,8 +137,11 @@ export class DebuggerState {
     this.session = await this.storage.loadSession(id);
     await this.timeline.load(id);
     const profile = this.profiles.find((p) => p.id === id);
-    if (profile?.rememberSecret && this.secrets[id] === undefined) {
-      const secret = await this.storage.loadSecret(id);
+    if (this.secrets[id] === undefined) {
+      // Typed in this tab before a page load (the consent screen trip), else remembered.
+      const secret =
+        (await this.storage.tabSecrets.load(id)) ??
+        (profile?.rememberSecret ? await this.storage.loadSecret(id) : null);
       if (secret) this.secrets[id] = secret;
     }
     await this.storage.saveActiveProfileId(id);
@@ -186,6 +195,9 @@ export class DebuggerState {
     const profile = this.profile;
     if (!profile) return;
     this.secrets[profile.id] = secret;
+    await this.#persist('the secret for this tab', () =>
+      this.storage.tabSecrets.save(profile.id, secret),
+    );
     if (profile.rememberSecret) {
       if (secret) await this.storage.saveSecret(profile.id, secret);
       else await this.storage.deleteSecret(profile.id);
@@ -296,10 +308,10 @@ export class DebuggerState {
 
   #recordCall(
     kind: 'exchange' | 'refresh' | 'verify' | 'check',
-    call: UpstreamExchange & { secretSource?: TokenCallResult['secretSource'] },
-    note = '',
+    call: Judged<UpstreamExchange & { secretSource?: TokenCallResult['secretSource'] }>,
+    opts: { note?: string; verification?: boolean } = {},
   ): Promise<Diagnosis[]> {
-    return this.timeline.recordCall(kind, call, this.session, this.profile!, note);
+    return this.timeline.recordCall(kind, call, this.session, this.profile!, opts);
   }
 
   #event(kind: HistoryKind, outcome: 'ok' | 'error', errorCode: string | null, note: string) {
@@ -359,6 +371,12 @@ export class DebuggerState {
     const via = source === 'callback' ? 'redirect to /callback' : 'pasted';
     if (!result.ok) {
       this.#event('callback', 'error', result.code, `${via}: ${result.message}`);
+      // A Deny (or another authorize error) answers the authorization that carried its state:
+      // it is over, so step 2 no longer waits for a redirect.
+      const pending = this.session.pending;
+      if (pending && result.state !== undefined && result.state === pending.state) {
+        void this.patchSession({ pending: null });
+      }
       return;
     }
     const pending = this.session.pending;
@@ -392,11 +410,21 @@ export class DebuggerState {
     });
   }
 
-  async recordExchange(call: TokenCallResult, tokens: TokenSet | null): Promise<void> {
+  async recordExchange(call: Judged<TokenCallResult>): Promise<void> {
+    const tokens = processTokenCall(call);
     const diagnoses = await this.#recordCall('exchange', call);
-    // The first exchange is the one that spent the code; a re-send doesn't move that time.
-    const code = this.session.code
-      ? { ...this.session.code, exchangedAt: this.session.code.exchangedAt ?? call.startedAt }
+    // Only an answer moves the code's state: a token pair proves it spent (the first such
+    // answer keeps its time), invalid_grant that PandaDoc refuses it. No answer, a 5xx or an
+    // error PandaDoc gives before reading the code (invalid_client) leaves it as it was.
+    const old = this.session.code;
+    const grant = call.verdict.grant;
+    const code = old
+      ? {
+          ...old,
+          exchangedAt: old.exchangedAt ?? (grant === 'spent' ? call.startedAt : null),
+          refusedAt:
+            grant === 'rejected' ? (old.refusedAt ?? call.startedAt) : (old.refusedAt ?? null),
+        }
       : null;
     await this.patchSession({
       exchange: call,
@@ -406,7 +434,7 @@ export class DebuggerState {
     });
   }
 
-  async recordVerify(call: UpstreamExchange): Promise<void> {
+  async recordVerify(call: Judged<UpstreamExchange>): Promise<void> {
     const diagnoses = await this.#recordCall('verify', call);
     await this.patchSession({
       verify: call,
@@ -415,13 +443,19 @@ export class DebuggerState {
   }
 
   /** "Check any token": into the timeline (fingerprint only), nothing else kept. */
-  async recordCheck(call: UpstreamExchange): Promise<void> {
-    await this.#recordCall('check', call, 'token checked by hand');
+  async recordCheck(call: Judged<UpstreamExchange>): Promise<void> {
+    await this.#recordCall('check', call, { note: 'token checked by hand' });
   }
 
-  /** The calls made to prove the old pair is dead after a rotation. */
-  async recordOldPairCheck(kind: 'verify' | 'refresh', call: UpstreamExchange): Promise<void> {
-    await this.#recordCall(kind, call, 'trying the pair a refresh replaced');
+  /** The calls made to prove the old pair is dead after a rotation: verifications, not failures. */
+  async recordOldPairCheck(
+    kind: 'verify' | 'refresh',
+    call: Judged<UpstreamExchange>,
+  ): Promise<void> {
+    await this.#recordCall(kind, call, {
+      note: 'trying the pair a refresh replaced',
+      verification: true,
+    });
   }
 
   /**
@@ -439,14 +473,9 @@ export class DebuggerState {
         loadSession: (id) => this.storage.loadSession(id),
         saveSession: (id, session) => this.storage.saveSession(id, session),
         send: (token) =>
-          postToken(
-            profile.environment,
-            buildTokenForm({
-              grantType: 'refresh_token',
-              clientId: profile.clientId,
-              clientSecret,
-              refreshToken: token,
-            }),
+          refreshTokenRequest(
+            { environment: profile.environment, clientId: profile.clientId, clientSecret },
+            token,
           ),
       },
       $state.snapshot(this.session),
@@ -471,16 +500,15 @@ export class DebuggerState {
    * The refresh-race drill: two workers sent the same refresh token. The winner's pair is kept
    * (it is the only live one); step 7 shows the loser's call, which is what the drill is about.
    */
-  async recordRace(calls: TokenCallResult[]): Promise<void> {
-    const { parseTokenCall } = await import('./parseTokenCall.ts');
+  async recordRace(calls: Judged<TokenCallResult>[]): Promise<void> {
     const previous = this.session.tokens;
     let fresh: TokenSet | null = null;
-    let loser: TokenCallResult | null = null;
+    let loser: Judged<TokenCallResult> | null = null;
     let loserDiagnoses: Diagnosis[] = [];
     for (const call of calls) {
-      const diagnoses = await this.#recordCall('refresh', call, 'refresh race drill');
-      const parsed = parseTokenCall(call);
-      if (parsed?.ok) fresh = parsed.tokens;
+      const diagnoses = await this.#recordCall('refresh', call, { note: 'refresh race drill' });
+      const tokens = processTokenCall(call);
+      if (tokens) fresh = tokens;
       else [loser, loserDiagnoses] = [call, diagnoses];
     }
     await this.patchSession({

@@ -8,6 +8,7 @@ import {
   type TriageContext,
   triageAll,
 } from './triage/index.ts';
+import type { Judged } from './verdict/judge.ts';
 
 /**
  * Builds the triage's view of this session (fingerprints, when the code was captured, what the
@@ -15,7 +16,7 @@ import {
  */
 export async function diagnoseCall(
   kind: 'exchange' | 'refresh' | 'verify',
-  call: UpstreamExchange & { secretSource?: TriageContext['secretSource'] },
+  call: Judged<UpstreamExchange & { secretSource?: TriageContext['secretSource'] }>,
   session: ProfileSession,
   profile: Profile,
   /** Newest first, as the app keeps it. */

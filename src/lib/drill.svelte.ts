@@ -1,8 +1,7 @@
-import { postToken } from './api/client.ts';
 import { advanceSimulatorClock, patchSimulator, resetSimulator } from './api/simulator.ts';
 import type { DebuggerState } from './debugger.svelte.ts';
 import { DRILLS, type Drill } from './drills.ts';
-import { buildTokenForm } from './oauth/tokenRequest.ts';
+import { refreshTokenRequest } from './grants.ts';
 import type { Profile } from './storage/index.ts';
 
 /**
@@ -14,7 +13,6 @@ export class DrillRunner {
   error = $state<string | null>(null);
   busy = $state(false);
   #restore: Partial<Pick<Profile, 'redirectUri' | 'scope'>> = {};
-  #secret: string | null = null;
 
   constructor(private readonly app: DebuggerState) {}
 
@@ -67,10 +65,8 @@ export class DrillRunner {
           ...(setup.profile.scope ? { scope: setup.profile.scope } : {}),
         });
       }
-      if (setup.secret) {
-        this.#secret = app.typedSecret;
-        app.secrets[profile.id] = setup.secret;
-      }
+      // Sent instead of the typed secret while the drill runs; the typed one is never touched.
+      if (setup.secret) app.drillSecret = setup.secret;
       if (setup.jsonBody) app.tokenFormat = 'json';
       this.active = drill;
       await app.storage
@@ -93,15 +89,15 @@ export class DrillRunner {
   async #race(): Promise<void> {
     const app = this.app;
     const profile = app.profile!;
-    const form = buildTokenForm({
-      grantType: 'refresh_token',
+    const client = {
+      environment: profile.environment,
       clientId: profile.clientId,
       clientSecret: app.typedSecret,
-      refreshToken: app.session.tokens!.refreshToken!,
-    });
-    const first = postToken(profile.environment, form);
+    };
+    const token = app.session.tokens!.refreshToken!;
+    const first = refreshTokenRequest(client, token);
     await new Promise((r) => setTimeout(r, 25));
-    const second = postToken(profile.environment, form);
+    const second = refreshTokenRequest(client, token);
     await app.recordRace(await Promise.all([first, second]));
   }
 
@@ -111,10 +107,9 @@ export class DrillRunner {
     const app = this.app;
     await resetSimulator();
     if (Object.keys(this.#restore).length) await app.updateProfile(this.#restore);
-    if (this.#secret !== null && app.activeId) app.secrets[app.activeId] = this.#secret;
+    app.drillSecret = null;
     app.tokenFormat = 'form';
     this.#restore = {};
-    this.#secret = null;
     this.active = null;
     await app.storage.saveDrill(null).catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import type { CallbackResult } from './oauth/callback.ts';
 import type { ProfileSession } from './storage/index.ts';
+import type { Verdict } from './verdict/classify.ts';
 
 /** The messages of PandaDoc's authorization-code flow, and which have travelled so far. */
 
@@ -31,17 +32,26 @@ type Progress = Pick<
   'pending' | 'code' | 'exchange' | 'tokens' | 'verify' | 'refresh' | 'rotation'
 >;
 
-const answered = (call: { response: { status: number } | null } | null) =>
-  call ? (call.response !== null && call.response.status < 400 ? 'ok' : 'failed') : null;
+/** How a recorded call went, by its stored verdict. */
+const answered = (call: { verdict: Verdict } | null) =>
+  call ? (call.verdict.outcome === 'ok' ? 'ok' : 'failed') : null;
 
 export function flowMessages(session: Progress, callback: CallbackResult | null): FlowMessage[] {
   const exchange = answered(session.exchange);
   const verify = answered(session.verify);
   const refresh = answered(session.refresh);
-  const started = Boolean(session.pending || session.code || session.exchange || session.tokens);
+  const started = Boolean(
+    session.pending || session.code || session.exchange || session.tokens || callback,
+  );
+  const refusedAtConsent = callback !== null && !callback.ok && !session.code;
   const redirected =
     callback && !callback.ok ? 'failed' : session.code || session.tokens ? 'ok' : null;
-  const base: Array<Omit<FlowMessage, 'status'> & { state: 'ok' | 'failed' | null }> = [
+  // A message can be next only when what it carries exists: no code, no exchange to post.
+  const canExchange = Boolean(session.code);
+  const canUseTokens = Boolean(session.tokens);
+  const base: Array<
+    Omit<FlowMessage, 'status'> & { state: 'ok' | 'failed' | null; ready?: boolean }
+  > = [
     {
       id: 'authorize',
       from: 'browser',
@@ -54,8 +64,12 @@ export function flowMessages(session: Progress, callback: CallbackResult | null)
       id: 'redirect',
       from: 'authorize',
       to: 'browser',
-      label: '302 redirect_uri?state&code',
-      says: 'PandaDoc sends the browser back to the redirect URI with a one-time code.',
+      label: refusedAtConsent ? '302 redirect_uri?state&error' : '302 redirect_uri?state&code',
+      says: refusedAtConsent
+        ? callback.code === 'access_denied'
+          ? 'PandaDoc sent the browser back with error=access_denied: the user denied access, so no code was issued.'
+          : 'The redirect back carried no usable code (see step 3), so there is nothing to exchange.'
+        : 'PandaDoc sends the browser back to the redirect URI with a one-time code.',
       state: redirected,
     },
     {
@@ -66,6 +80,7 @@ export function flowMessages(session: Progress, callback: CallbackResult | null)
       label: 'POST /oauth2/access_token (code)',
       says: 'The local server posts the code and client secret to the token endpoint.',
       state: session.exchange ? 'ok' : null,
+      ready: canExchange,
     },
     {
       id: 'tokens',
@@ -84,6 +99,7 @@ export function flowMessages(session: Progress, callback: CallbackResult | null)
       label: 'GET /members/current (Bearer)',
       says: 'The access token is used on the API.',
       state: session.verify ? 'ok' : null,
+      ready: canUseTokens,
     },
     {
       id: 'member',
@@ -102,6 +118,7 @@ export function flowMessages(session: Progress, callback: CallbackResult | null)
       label: 'POST /oauth2/access_token (refresh)',
       says: 'The refresh token is traded for a new pair.',
       state: session.refresh ? 'ok' : null,
+      ready: canUseTokens,
     },
     {
       id: 'rotated',
@@ -114,9 +131,14 @@ export function flowMessages(session: Progress, callback: CallbackResult | null)
     },
   ];
   let current = false;
-  return base.map(({ state, ...m }) => {
+  return base.map(({ state, ready = true, ...m }) => {
     let status: MessageStatus = state === 'ok' ? 'done' : state === 'failed' ? 'failed' : 'todo';
     if (status === 'todo' && !current) {
+      // Nothing is "next" past a step that cannot happen yet: no message claims a missing code.
+      if (!ready) {
+        current = true;
+        return { ...m, status };
+      }
       status = 'current';
       current = true;
     }

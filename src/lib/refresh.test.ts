@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatorCore } from '../server/simulator/state.ts';
 import type { TokenCallResult } from './api/wire.ts';
-import { parseTokenCall } from './parseTokenCall.ts';
+import { processTokenCall } from './grants.ts';
+import { judge, type Judged } from './verdict/judge.ts';
 import { autoRefreshDelay, coordinatedRefresh, type RefreshDeps } from './refresh.ts';
 import { emptySession, type ProfileSession } from './storage/index.ts';
 import { memoryLock } from './tabs.ts';
@@ -14,7 +15,7 @@ const client = {
 
 /** A token call answered by the real simulator core, recorded like the server records it. */
 function simulatorSend(core: SimulatorCore, counter: { calls: number }) {
-  return async (refreshToken: string): Promise<TokenCallResult> => {
+  return async (refreshToken: string): Promise<Judged<TokenCallResult>> => {
     counter.calls++;
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
@@ -23,7 +24,7 @@ function simulatorSend(core: SimulatorCore, counter: { calls: number }) {
       refresh_token: refreshToken,
     });
     const answer = core.token(body);
-    return {
+    return judge('refresh', {
       startedAt: Date.now(),
       durationMs: 1,
       request: {
@@ -40,8 +41,8 @@ function simulatorSend(core: SimulatorCore, counter: { calls: number }) {
         truncated: false,
       },
       failure: null,
-      secretSource: 'browser',
-    };
+      secretSource: 'browser' as const,
+    });
   };
 }
 
@@ -67,21 +68,23 @@ async function sessionWithTokens(core: SimulatorCore): Promise<ProfileSession> {
       code,
     }),
   );
-  const parsed = parseTokenCall({
-    startedAt: 0,
-    durationMs: 0,
-    request: { method: 'POST', url: '', headers: [], body: null },
-    response: {
-      status: answer.status,
-      statusText: '',
-      headers: [],
-      body: JSON.stringify(answer.body),
-      truncated: false,
-    },
-    failure: null,
-  });
-  if (!parsed?.ok) throw new Error('exchange failed');
-  return { ...emptySession(), tokens: parsed.tokens };
+  const tokens = processTokenCall(
+    judge('exchange', {
+      startedAt: 0,
+      durationMs: 0,
+      request: { method: 'POST', url: '', headers: [], body: null },
+      response: {
+        status: answer.status,
+        statusText: '',
+        headers: [],
+        body: JSON.stringify(answer.body),
+        truncated: false,
+      },
+      failure: null,
+    }),
+  );
+  if (!tokens) throw new Error('exchange failed');
+  return { ...emptySession(), tokens };
 }
 
 function memoryDeps(
@@ -125,10 +128,10 @@ describe('coordinatedRefresh', () => {
     const core = new SimulatorCore(client);
     const session = await sessionWithTokens(core);
     const send = simulatorSend(core, { calls: 0 });
-    const first = parseTokenCall(await send(session.tokens!.refreshToken!));
-    const second = parseTokenCall(await send(session.tokens!.refreshToken!));
-    expect(first?.ok).toBe(true);
-    expect(second).toMatchObject({ ok: false, error: 'invalid_grant' });
+    const first = (await send(session.tokens!.refreshToken!)).verdict;
+    const second = (await send(session.tokens!.refreshToken!)).verdict;
+    expect(first.outcome).toBe('ok');
+    expect(second).toMatchObject({ outcome: 'error', errorCode: 'invalid_grant' });
   });
 
   it('keeps the new pair in the outcome when storing it fails, so it can be shown', async () => {
@@ -177,9 +180,10 @@ describe('coordinatedRefresh', () => {
       }),
     });
     expect(outcome.kind).toBe('failed');
-    expect(parseTokenCall(outcome.session.refresh!)).toMatchObject({
-      ok: false,
-      error: 'invalid_grant',
+    expect(outcome.session.refresh!.verdict).toMatchObject({
+      outcome: 'error',
+      errorCode: 'invalid_grant',
+      grant: 'rejected',
     });
   });
 });

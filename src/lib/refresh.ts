@@ -1,8 +1,9 @@
 import type { TokenCallResult } from './api/wire.ts';
-import { parseTokenCall } from './parseTokenCall.ts';
+import { processTokenCall } from './grants.ts';
 import type { TokenSet } from './oauth/tokenResponse.ts';
 import type { ProfileSession } from './storage/index.ts';
 import type { Lock } from './tabs.ts';
+import type { Judged } from './verdict/judge.ts';
 
 /**
  * PandaDoc rotates refresh tokens: the old one dies the moment it is used, so two tabs refreshing
@@ -15,7 +16,8 @@ export interface RefreshDeps {
   lock: Lock;
   loadSession(profileId: string): Promise<ProfileSession>;
   saveSession(profileId: string, session: ProfileSession): Promise<void>;
-  send(refreshToken: string): Promise<TokenCallResult>;
+  /** Sends the refresh and judges the answer (grants.ts refreshTokenRequest). */
+  send(refreshToken: string): Promise<Judged<TokenCallResult>>;
 }
 
 export type RefreshOutcome =
@@ -44,8 +46,7 @@ export async function coordinatedRefresh(
     const stored = current === refreshToken || !inMemory ? saved : inMemory;
 
     const call = await deps.send(refreshToken);
-    const parsed = parseTokenCall(call);
-    const fresh: TokenSet | null = parsed?.ok ? parsed.tokens : null;
+    const fresh: TokenSet | null = processTokenCall(call);
     const previous = stored.tokens;
     const session: ProfileSession =
       fresh && previous

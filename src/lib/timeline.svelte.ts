@@ -1,8 +1,9 @@
-import type { TokenCallResult, UpstreamExchange } from './api/wire.ts';
+import type { SecretSource, UpstreamExchange } from './api/wire.ts';
 import type { HistoryStore } from './storage/history.ts';
 import type { Profile, ProfileSession } from './storage/index.ts';
 import type { HistoryEntry, HistoryKind } from './triage/history.ts';
 import type { Diagnosis } from './triage/types.ts';
+import type { Judged } from './verdict/judge.ts';
 
 /** How many entries the History panel shows at a time. */
 export const HISTORY_WINDOW = 100;
@@ -52,13 +53,17 @@ export class Timeline {
     if (saved) this.deps.changed(entry.profileId);
   }
 
-  /** A call to PandaDoc: into the timeline, with what the triage makes of it. */
+  /**
+   * A call to PandaDoc, already judged: into the timeline, with what the triage makes of it.
+   * A verification (the app checking that a replaced token died) is recorded but not triaged:
+   * its refusal is the expected answer, not a problem to diagnose.
+   */
   async recordCall(
     kind: 'exchange' | 'refresh' | 'verify' | 'check',
-    call: UpstreamExchange & { secretSource?: TokenCallResult['secretSource'] },
+    call: Judged<UpstreamExchange & { secretSource?: SecretSource }>,
     session: ProfileSession,
     profile: Profile,
-    note = '',
+    opts: { note?: string; verification?: boolean } = {},
   ): Promise<Diagnosis[]> {
     // The triage is only needed once a call has been made: kept out of the first load.
     const [{ diagnoseCall }, { historyEntryFromCall }] = await Promise.all([
@@ -66,12 +71,15 @@ export class Timeline {
       import('./triage/history.ts'),
     ]);
     const diagnoses =
-      kind === 'check' ? [] : await diagnoseCall(kind, call, session, profile, this.entries);
+      kind === 'check' || opts.verification
+        ? []
+        : await diagnoseCall(kind, call, session, profile, this.entries);
     await this.add(
       await historyEntryFromCall(kind, call, {
         id: crypto.randomUUID(),
         profileId: profile.id,
-        note,
+        note: opts.note,
+        verification: opts.verification,
       }),
     );
     return diagnoses;
@@ -93,6 +101,8 @@ export class Timeline {
       outcome,
       status: null,
       errorCode,
+      grant: null,
+      verification: false,
       durationMs: null,
       clientId: profile.clientId,
       fingerprints: {},

@@ -31,7 +31,14 @@ export type CallbackResult =
       stateCheck: 'matched' | 'not_checked';
       warnings: string[];
     }
-  | { ok: false; code: CallbackErrorCode; message: string; hint: string };
+  | {
+      ok: false;
+      code: CallbackErrorCode;
+      message: string;
+      hint: string;
+      /** For an error from authorize (Deny): the state it echoed, naming the request it ends. */
+      state?: string | null;
+    };
 
 type Failure = Extract<CallbackResult, { ok: false }>;
 
@@ -85,20 +92,27 @@ export function parseCallbackInput(
   const { params, source, warnings } = found;
   const error = params.get('error');
   if (error !== null) {
+    const state = params.get('state');
     if (error === 'access_denied') {
-      return fail(
-        'access_denied',
-        'The user clicked Deny on PandaDoc\'s "Authorize Application" screen, so no code was issued.',
-        'Start again at the Authorize step and click Authorize this time.',
-      );
+      return {
+        ...fail(
+          'access_denied',
+          'The user clicked Deny on PandaDoc\'s "Authorize Application" screen, so no code was issued.',
+          'Start again at the Authorize step and click Authorize this time.',
+        ),
+        state,
+      };
     }
     const description = params.get('error_description');
-    return fail(
-      'authorize_error',
-      `PandaDoc's authorize step returned error "${preview(error)}"` +
-        (description ? `: ${preview(description)}` : ' with no description.'),
-      ERROR_HINTS[error] ?? RESTART,
-    );
+    return {
+      ...fail(
+        'authorize_error',
+        `PandaDoc's authorize step returned error "${preview(error)}"` +
+          (description ? `: ${preview(description)}` : ' with no description.'),
+        ERROR_HINTS[error] ?? RESTART,
+      ),
+      state,
+    };
   }
 
   const code = params.get('code');

@@ -107,6 +107,16 @@ describe('parseTokenResponse: failures', () => {
     });
   });
 
+  it('treats a 200 carrying both a token and an error as the error', () => {
+    const body =
+      '{"access_token":"2ff2dfe36322448c6953616740a910be57bbd4ca","error":"invalid_grant"}';
+    expect(parseTokenResponse(200, JSON_TYPE, body, AT)).toMatchObject({
+      ok: false,
+      kind: 'oauth_error',
+      error: 'invalid_grant',
+    });
+  });
+
   it('recognises HTML by content type or a leading <', () => {
     expect(parseTokenResponse(502, 'text/html', 'Bad gateway', AT)).toMatchObject({
       kind: 'html',

@@ -79,8 +79,9 @@ export function parseTokenResponse(
       message: `HTTP ${status}: the body is JSON but ${describeJsonType(body)}, not an object.`,
     };
   }
-  // Some servers put an OAuth error in a 200; treat it as the error it is.
-  if (isString(body.error) && (!isSuccess(status) || !isString(body.access_token))) {
+  // Some servers put an OAuth error in a 200, some next to a token: an `error` field makes the
+  // answer an error, whatever else it carries (RFC 6749 §5.2 has no "partly failed" answer).
+  if (isString(body.error)) {
     return {
       ok: false,
       kind: 'oauth_error',
@@ -118,7 +119,9 @@ function parseTokenSet(
   if (!isNonEmptyString(access_token)) {
     return malformed(
       status,
-      `HTTP ${status} but access_token is ${access_token === '' ? 'empty' : describeJsonType(access_token)}, not a string.`,
+      access_token === ''
+        ? `HTTP ${status} but access_token is empty.`
+        : `HTTP ${status} but access_token is ${describeJsonType(access_token)}, not a string.`,
     );
   }
   if (refresh_token !== undefined && refresh_token !== null && !isString(refresh_token)) {

@@ -94,7 +94,9 @@ describe('buildReport', () => {
     expect(markdown).toContain('### Error: This code was already exchanged');
     expect(markdown).toContain('### Error: This access token was replaced by a refresh');
     expect(markdown).toContain('| 1 | 10:31:10 | exchange | ok | 200 | — | 250 ms | code ');
-    expect(markdown).toMatch(/\| 5 \| [\d:]+ \| verify \| error \| 401 \| authentication_error \|/);
+    expect(markdown).toMatch(
+      /\| 5 \| [\d:]+ \| verify \| failed \| 401 \| authentication_error \|/,
+    );
     expect(markdown).toContain(
       '`POST http://127.0.0.1:5173/sim/oauth2/access_token` → **400 Bad Request** in 250 ms',
     );

@@ -119,6 +119,8 @@ export async function buildReport(
       outcome: h.outcome,
       status: h.status,
       errorCode: h.errorCode,
+      grant: h.grant,
+      verification: h.verification,
       durationMs: h.durationMs,
       clientId: h.clientId,
       fingerprints: h.fingerprints,

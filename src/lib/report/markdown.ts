@@ -1,4 +1,5 @@
 /** The report as Markdown for a support ticket: headings, a table of steps, fenced bodies. */
+import { readEntry } from '../triage/history.ts';
 import type { Diagnosis } from '../triage/types.ts';
 import type { ReportCall, ReportJson } from './types.ts';
 
@@ -155,7 +156,7 @@ export function renderMarkdown(r: ReportJson): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       out.push(
-        `| ${i + 1} | ${s.at.slice(11, 19)} | ${s.kind} | ${s.outcome} | ${cell(s.status)} | ${cell(s.errorCode)} | ${ms(s.durationMs)} | ${cell(prints)} | ${cell(s.note)} |`,
+        `| ${i + 1} | ${s.at.slice(11, 19)} | ${s.kind} | ${readEntry(s)} | ${cell(s.status)} | ${cell(s.errorCode)} | ${ms(s.durationMs)} | ${cell(prints)} | ${cell(s.note)} |`,
       );
     });
     out.push('');

@@ -1,4 +1,4 @@
-import { isHistoryEntry, type HistoryEntry } from '../triage/history.ts';
+import { toHistoryEntry, type HistoryEntry } from '../triage/history.ts';
 import type { KeyValue } from './kv.ts';
 import { SCHEMA_VERSION } from './records.ts';
 
@@ -31,7 +31,8 @@ export class HistoryStore {
     const meta = record?.data;
     if (
       record &&
-      record.v === SCHEMA_VERSION &&
+      typeof record.v === 'number' &&
+      record.v <= SCHEMA_VERSION &&
       meta &&
       Number.isInteger(meta.pages) &&
       Number.isInteger(meta.count)
@@ -49,13 +50,14 @@ export class HistoryStore {
     const record = (await this.kv.get(pageKey(profileId, page))) as
       { v?: number; data?: unknown } | undefined;
     if (!record) return [];
-    if (record.v !== SCHEMA_VERSION || !Array.isArray(record.data)) {
+    // Older pages are read and migrated entry by entry; a newer version is not guessed at.
+    if (typeof record.v !== 'number' || record.v > SCHEMA_VERSION || !Array.isArray(record.data)) {
       this.problems.push(
         `History page ${page} of profile ${profileId} was unreadable and was skipped`,
       );
       return [];
     }
-    const good = record.data.filter(isHistoryEntry);
+    const good = record.data.map(toHistoryEntry).filter((e): e is HistoryEntry => e !== null);
     if (good.length < record.data.length) {
       this.problems.push(
         `${record.data.length - good.length} history entries were unreadable and were skipped`,

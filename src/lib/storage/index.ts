@@ -11,6 +11,7 @@ import {
 } from './records.ts';
 import { HistoryStore } from './history.ts';
 import { isSealed, Sealer } from './sealed.ts';
+import { TabSecrets, type TabStore } from './tabSecrets.ts';
 
 export type { Profile, ProfileSession, CapturedCode, Rotation } from './records.ts';
 export { emptySession } from './records.ts';
@@ -35,9 +36,15 @@ export class Storage {
   readonly #sealer: Sealer;
   /** Each profile's timeline: fingerprints only, so not sealed. */
   readonly history: HistoryStore;
-  constructor(private readonly kv: KeyValue) {
+  /** Secrets typed in this tab, sealed in its sessionStorage: they survive the consent trip. */
+  readonly tabSecrets: TabSecrets;
+  constructor(
+    private readonly kv: KeyValue,
+    tabStore?: TabStore | null,
+  ) {
     this.#sealer = new Sealer(kv);
     this.history = new HistoryStore(kv);
+    this.tabSecrets = new TabSecrets(this.#sealer, tabStore);
   }
 
   static async open(): Promise<Storage> {
@@ -169,6 +176,7 @@ export class Storage {
 
   /** Everything the profile had: its session, its remembered secret. */
   async forgetProfile(profileId: string): Promise<void> {
+    this.tabSecrets.forget(profileId);
     await this.kv.del(`session:${profileId}`);
     await this.kv.del(`secret:${profileId}`);
     await this.history.clear(profileId);

@@ -3,10 +3,16 @@ import type { PendingAuthorization } from '../oauth/callback.ts';
 import { isEnvironmentId, type EnvironmentId } from '../oauth/environments.ts';
 import type { TokenSet } from '../oauth/tokenResponse.ts';
 import type { Diagnosis } from '../triage/types.ts';
+import { judge, type Judged } from '../verdict/judge.ts';
+import type { CallKind } from '../verdict/classify.ts';
 
 /** The shapes kept in IndexedDB, with the tiny checks that narrow what comes back out. */
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: calls carry their verdict, history entries `grant` and `verification`, and a code's
+ * `exchangedAt` means an answer proved it spent. Version-1 records are migrated when read.
+ */
+export const SCHEMA_VERSION = 2;
 
 export interface Profile {
   id: string;
@@ -27,8 +33,13 @@ export interface CapturedCode {
   state: string | null;
   capturedAt: number;
   source: 'callback' | 'paste';
-  /** Set once an exchange has been sent with it: PandaDoc codes work once. */
+  /**
+   * When an answer proved the code spent: a token pair came back for it. Never set by a call
+   * that got no answer, a 5xx, or an error PandaDoc gives before it reads the code.
+   */
   exchangedAt: number | null;
+  /** When PandaDoc answered invalid_grant for it (and no exchange of it had worked here). */
+  refusedAt?: number | null;
   /** The authorize request this code answers, when its state matched. */
   authorize?: { at: number; clientId: string; redirectUri: string };
 }
@@ -46,9 +57,10 @@ export interface ProfileSession {
   pending: PendingAuthorization | null;
   code: CapturedCode | null;
   tokens: TokenSet | null;
-  exchange: TokenCallResult | null;
-  verify: UpstreamExchange | null;
-  refresh: TokenCallResult | null;
+  /** The last call of each kind, with its verdict (verdict/classify.ts). */
+  exchange: Judged<TokenCallResult> | null;
+  verify: Judged<UpstreamExchange> | null;
+  refresh: Judged<TokenCallResult> | null;
   rotation: Rotation | null;
   /** What the triage said of the last call of each kind. */
   triage: Partial<Record<'exchange' | 'refresh' | 'verify', Diagnosis[]>>;
@@ -93,10 +105,34 @@ export function isProfile(value: unknown): value is Profile {
   );
 }
 
-/** Keeps the fields a session record must have, filling the rest, so one odd field loses nothing else. */
+/** A stored call, judged if it was stored before calls carried their verdict (schema 1). */
+function withVerdict<T extends UpstreamExchange>(kind: CallKind, call: T | null): Judged<T> | null {
+  if (typeof call !== 'object' || call === null) return null;
+  return 'verdict' in call ? (call as Judged<T>) : judge(kind, call);
+}
+
+/**
+ * Keeps the fields a session record must have, filling the rest, so one odd field loses nothing
+ * else. Migrates schema 1: calls get their verdict, and a code's `exchangedAt` (then set by any
+ * send) is kept only when the exchange's answer proves the code spent or refused.
+ */
 export function toSession(value: unknown): ProfileSession | null {
   if (typeof value !== 'object' || value === null) return null;
-  return { ...emptySession(), ...(value as Partial<ProfileSession>) };
+  const s = { ...emptySession(), ...(value as Partial<ProfileSession>) };
+  const unjudged = s.exchange !== null && !('verdict' in s.exchange);
+  const session: ProfileSession = {
+    ...s,
+    exchange: withVerdict('exchange', s.exchange),
+    verify: withVerdict('verify', s.verify),
+    refresh: withVerdict('refresh', s.refresh),
+  };
+  if (unjudged && session.code?.exchangedAt) {
+    const grant = session.exchange?.verdict.grant;
+    if (grant !== 'spent' && !(grant === 'rejected' && session.tokens)) {
+      session.code = { ...session.code, exchangedAt: null };
+    }
+  }
+  return session;
 }
 
 export interface Versioned<T> {

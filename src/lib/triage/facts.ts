@@ -1,10 +1,13 @@
 /** What the rules read off a recorded call and the history, computed once. */
 import type { UpstreamExchange } from '../api/wire.ts';
 import { isRecord, looksLikeHtml, preview, tryParseJson } from '../oauth/guards.ts';
+import { classifyCall, type Verdict } from '../verdict/classify.ts';
 import type { HistoryKind, HistoryLike } from './history.ts';
 import type { Diagnosis, TriageInput } from './types.ts';
 
 export interface CallFacts {
+  /** Whether the call worked: the one verdict stored with the call (see verdict/classify.ts). */
+  verdict: Verdict;
   /** HTTP status, or null when no answer came. */
   status: number | null;
   /** A response header, case-insensitive. */
@@ -69,6 +72,7 @@ export function readFacts(input: TriageInput): CallFacts {
   const parsed = res && body.trim() !== '' ? tryParseJson(body) : ({ ok: false } as const);
   const json = parsed.ok && isRecord(parsed.value) ? parsed.value : null;
   return {
+    verdict: call.verdict ?? classifyCall(input.kind, call),
     status: res?.status ?? null,
     header,
     requestHeader: headerLookup(call.request.headers),
@@ -140,6 +144,5 @@ export function asReceived(facts: CallFacts): string {
   return facts.body.trim() === '' ? '(empty body)' : preview(facts.body, 300);
 }
 
-/** The call was answered with 2xx. */
-export const succeeded = (facts: CallFacts): boolean =>
-  facts.status !== null && facts.status >= 200 && facts.status < 300;
+/** The call worked, by its verdict. */
+export const succeeded = (facts: CallFacts): boolean => facts.verdict.outcome === 'ok';

@@ -13,6 +13,7 @@ import {
   type UpstreamExchange,
 } from '../api/wire.ts';
 import { fingerprint } from '../fingerprint.ts';
+import { judge, type Judged } from '../verdict/judge.ts';
 import { historyEntryFromCall, type HistoryEntry } from './history.ts';
 import type { CodeContext, TriageInput } from './types.ts';
 
@@ -101,7 +102,7 @@ export class SimSession {
     kind: 'exchange' | 'refresh' | 'check',
     fields: Record<string, string>,
     opts: TokenCallOptions = {},
-  ): Promise<TokenCallResult> {
+  ): Promise<Judged<TokenCallResult>> {
     const body = opts.rawBody ?? new URLSearchParams(fields).toString();
     const contentType = opts.contentType ?? 'application/x-www-form-urlencoded';
     const headers: Array<[string, string]> = [
@@ -115,11 +116,11 @@ export class SimSession {
       new URLSearchParams(
         Object.entries(fields).map(([k, v]) => [k, k === 'client_secret' && v ? REDACTED : v]),
       ).toString();
-    const result: TokenCallResult = {
+    const result = judge<TokenCallResult>(kind, {
       ...call,
       request: { ...call.request, body: shown },
       secretSource: opts.secretSource ?? 'server',
-    };
+    });
     // History is computed from the real body, as the lead's code sees it before redaction.
     await this.record(kind, call);
     return result;
@@ -153,7 +154,7 @@ export class SimSession {
     );
   }
 
-  async verify(accessToken: string): Promise<UpstreamExchange> {
+  async verify(accessToken: string): Promise<Judged<UpstreamExchange>> {
     const call = await this.send(
       `${ORIGIN}/sim/public/v1/members/current`,
       'GET',
@@ -164,7 +165,7 @@ export class SimSession {
       null,
     );
     await this.record('verify', call);
-    return call;
+    return judge('verify', call);
   }
 
   /** Tokens from a successful token call's answer. */
@@ -240,7 +241,7 @@ export class SimSession {
   ): Promise<void> {
     this.seq += 1;
     this.history.push(
-      await historyEntryFromCall(kind, call, { id: `h${this.seq}`, profileId: 'p1' }),
+      await historyEntryFromCall(kind, judge(kind, call), { id: `h${this.seq}`, profileId: 'p1' }),
     );
     this.tick(1000);
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../fingerprint.ts';
+import { classifyCall } from '../verdict/classify.ts';
 import { SimSession } from './fixtures.ts';
-import { callErrorCode, historyEntryFromCall, isHistoryEntry } from './history.ts';
+import { historyEntryFromCall, isHistoryEntry, readEntry, toHistoryEntry } from './history.ts';
 
 describe('historyEntryFromCall', () => {
   it('records an exchange with fingerprints only', async () => {
@@ -18,6 +19,8 @@ describe('historyEntryFromCall', () => {
       outcome: 'ok',
       status: 200,
       errorCode: null,
+      grant: 'spent',
+      verification: false,
       durationMs: 250,
       clientId: 'sim-demo-client-0d6f3b',
       fingerprints: {
@@ -42,24 +45,68 @@ describe('historyEntryFromCall', () => {
   });
 });
 
-describe('callErrorCode', () => {
-  const call = (status: number, body: string, failure: 'timeout' | null = null) => ({
-    startedAt: 0,
-    durationMs: 1,
-    request: { method: 'POST' as const, url: 'x', headers: [], body: 'grant_type=refresh_token' },
-    response: failure ? null : { status, statusText: '', headers: [], body, truncated: false },
-    failure: failure ? { kind: failure, message: 'm' } : null,
+describe('historyEntryFromCall reads the stored verdict', () => {
+  it('records a 200 with an empty access_token as the error the screen shows', async () => {
+    const s = new SimSession();
+    const ex = await s.exchange((await s.authorize()).value);
+    const broken = { ...ex, response: { ...ex.response!, body: '{"access_token":""}' } };
+    const judged = { ...broken, verdict: classifyCall('exchange', broken) };
+    const entry = await historyEntryFromCall('exchange', judged, { id: 'e', profileId: 'p' });
+    expect([entry.outcome, entry.errorCode, entry.grant]).toEqual([
+      'error',
+      'malformed',
+      'unknown',
+    ]);
   });
-  it.each([
-    [call(0, '', 'timeout'), 'timeout'],
-    [call(200, '{"access_token":"a"}'), null],
-    [call(200, '{"token_type":"Bearer"}'), 'malformed'],
-    [call(200, '{"error":"invalid_grant"}'), 'invalid_grant'],
-    [call(200, 'nope'), 'not_json'],
-    [call(502, '<html>'), 'html'],
-    [call(500, '{}'), 'http_500'],
-  ])('%#', (c, expected) => {
-    expect(callErrorCode(c)).toBe(expected);
+
+  it('marks the old-pair checks as verifications: refused reads "confirmed dead"', async () => {
+    const s = new SimSession();
+    const me = await s.verify('d'.repeat(40));
+    const entry = await historyEntryFromCall('verify', me, {
+      id: 'v',
+      profileId: 'p',
+      verification: true,
+    });
+    expect(entry.outcome).toBe('error');
+    expect(readEntry(entry)).toBe('confirmed dead');
+    expect(readEntry({ ...entry, verification: false })).toBe('failed');
+    expect(readEntry({ ...entry, outcome: 'ok', errorCode: null, status: 200 })).toBe(
+      'still works',
+    );
+    expect(readEntry({ ...entry, errorCode: 'timeout', status: null })).toBe('no clear answer');
+  });
+});
+
+describe('toHistoryEntry (schema 1 → 2)', () => {
+  const v1 = {
+    id: 'a',
+    profileId: 'p',
+    at: 1,
+    kind: 'refresh',
+    outcome: 'error',
+    status: 400,
+    errorCode: 'invalid_grant',
+    durationMs: 3,
+    clientId: null,
+    fingerprints: {},
+    note: 'trying the pair a refresh replaced',
+  };
+  it('fills grant and verification from what version 1 kept', () => {
+    expect(toHistoryEntry(v1)).toMatchObject({ grant: 'rejected', verification: true });
+    expect(
+      toHistoryEntry({ ...v1, note: '', outcome: 'ok', errorCode: null, status: 200 }),
+    ).toMatchObject({ grant: 'spent', verification: false });
+    expect(toHistoryEntry({ ...v1, kind: 'verify', note: '' })).toMatchObject({
+      grant: null,
+      verification: false,
+    });
+    expect(toHistoryEntry({ ...v1, errorCode: 'timeout', status: null })?.grant).toBe('unknown');
+  });
+  it('keeps a version-2 entry as it is, and refuses what is not an entry', () => {
+    const v2 = { ...v1, grant: 'untouched', verification: false };
+    expect(toHistoryEntry(v2)).toEqual(v2);
+    expect(toHistoryEntry({ ...v1, kind: 'other' })).toBeNull();
+    expect(toHistoryEntry('x')).toBeNull();
   });
 });
 
@@ -73,6 +120,8 @@ describe('isHistoryEntry', () => {
       outcome: 'ok',
       status: 200,
       errorCode: null,
+      grant: null,
+      verification: false,
       durationMs: 3,
       clientId: null,
       fingerprints: {},
@@ -81,6 +130,7 @@ describe('isHistoryEntry', () => {
     expect(isHistoryEntry(ok)).toBe(true);
     expect(isHistoryEntry({ ...ok, kind: 'other' })).toBe(false);
     expect(isHistoryEntry({ ...ok, fingerprints: { code: 1 } })).toBe(false);
+    expect(isHistoryEntry({ ...ok, grant: 'maybe' })).toBe(false);
     expect(isHistoryEntry(null)).toBe(false);
   });
 });

@@ -5,6 +5,8 @@
 import type { UpstreamExchange } from '../api/wire.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
+import type { GrantEffect } from '../verdict/classify.ts';
+import type { Judged } from '../verdict/judge.ts';
 
 export type HistoryKind = 'authorize' | 'callback' | 'exchange' | 'refresh' | 'verify' | 'check';
 
@@ -26,10 +28,18 @@ export interface HistoryEntry {
   profileId: string;
   at: number;
   kind: HistoryKind;
+  /** From the call's verdict (verdict/classify.ts); for steps that are not calls, as they went. */
   outcome: 'ok' | 'error';
   status: number | null;
   /** OAuth `error`, API `type`, or `timeout` / `unreachable` / `html` / `not_json`. */
   errorCode: string | null;
+  /** What the answer proved about the code or refresh token sent; null for other entries. */
+  grant: GrantEffect | null;
+  /**
+   * The app's own check that something no longer works (the pair a refresh replaced): an error
+   * answer is the expected, good result, so it is shown as a verification, not as a failure.
+   */
+  verification: boolean;
   durationMs: number | null;
   clientId: string | null;
   fingerprints: HistoryFingerprints;
@@ -50,8 +60,34 @@ const KINDS: readonly string[] = [
   'verify',
   'check',
 ];
+const GRANT_EFFECTS: readonly unknown[] = ['spent', 'rejected', 'untouched', 'unknown', null];
 const nullableNumber = (v: unknown) => v === null || typeof v === 'number';
 const nullableString = (v: unknown) => v === null || typeof v === 'string';
+
+/** The note schema-1 entries carried for the old-pair checks, before `verification` existed. */
+const OLD_PAIR_NOTE = 'trying the pair a refresh replaced';
+
+/**
+ * Reads an entry stored by any schema version: version 1 had no `grant` nor `verification`, so
+ * they are filled from what it did keep. Returns null for a record that is not an entry.
+ */
+export function toHistoryEntry(value: unknown): HistoryEntry | null {
+  if (!isRecord(value)) return null;
+  const tokenCall = value.kind === 'exchange' || value.kind === 'refresh';
+  const grant: GrantEffect | null = !tokenCall
+    ? null
+    : value.outcome === 'ok'
+      ? 'spent'
+      : value.errorCode === 'invalid_grant' && value.status === 400
+        ? 'rejected'
+        : 'unknown';
+  const entry = {
+    grant,
+    verification: value.note === OLD_PAIR_NOTE,
+    ...value,
+  };
+  return isHistoryEntry(entry) ? entry : null;
+}
 
 /** Narrows a record read back from IndexedDB. */
 export function isHistoryEntry(value: unknown): value is HistoryEntry {
@@ -65,12 +101,31 @@ export function isHistoryEntry(value: unknown): value is HistoryEntry {
     (value.outcome === 'ok' || value.outcome === 'error') &&
     nullableNumber(value.status) &&
     nullableString(value.errorCode) &&
+    GRANT_EFFECTS.includes(value.grant) &&
+    typeof value.verification === 'boolean' &&
     nullableNumber(value.durationMs) &&
     nullableString(value.clientId) &&
     isRecord(value.fingerprints) &&
     Object.values(value.fingerprints).every((v) => typeof v === 'string') &&
     typeof value.note === 'string'
   );
+}
+
+/** How an entry reads in History and the report. */
+export type EntryReading = 'ok' | 'failed' | 'confirmed dead' | 'still works' | 'no clear answer';
+
+/**
+ * A verification is the app proving that a replaced token died: a refusal is the good result
+ * ("confirmed dead"), a success is the surprise ("still works"). Anything else reads as it went.
+ */
+export function readEntry(
+  entry: Pick<HistoryEntry, 'outcome' | 'verification' | 'errorCode' | 'status'>,
+): EntryReading {
+  if (!entry.verification) return entry.outcome === 'ok' ? 'ok' : 'failed';
+  if (entry.outcome === 'ok') return 'still works';
+  const refused =
+    entry.errorCode === 'invalid_grant' || entry.status === 401 || entry.status === 403;
+  return refused ? 'confirmed dead' : 'no clear answer';
 }
 
 /** The raw secrets a recorded call carries: in the form it sent, its Bearer header, and its answer. */
@@ -119,43 +174,23 @@ export async function callFingerprints(call: UpstreamExchange): Promise<HistoryF
   return Object.fromEntries(entries) as HistoryFingerprints;
 }
 
-/** What went wrong in one short code, or null when the call worked. */
-export function callErrorCode(call: UpstreamExchange): string | null {
-  if (call.failure) return call.failure.kind;
-  const res = call.response;
-  if (!res) return 'unreachable';
-  const parsed = tryParseJson(res.body);
-  if (res.status >= 200 && res.status < 300) {
-    if (!parsed.ok) return /^\s*</.test(res.body) ? 'html' : 'not_json';
-    if (!isRecord(parsed.value)) return 'malformed';
-    if (typeof parsed.value.error === 'string') return parsed.value.error;
-    // A token call must answer an access_token; the member call anything else.
-    const tokenCall = new URLSearchParams(call.request.body ?? '').has('grant_type');
-    return tokenCall && typeof parsed.value.access_token !== 'string' ? 'malformed' : null;
-  }
-  if (/^\s*</.test(res.body)) return 'html';
-  if (!parsed.ok || !isRecord(parsed.value)) return `http_${res.status}`;
-  const { error, type } = parsed.value;
-  if (typeof error === 'string') return error;
-  if (typeof type === 'string') return type;
-  return `http_${res.status}`;
-}
-
 /** A history entry for a recorded exchange, refresh, verify or check call. */
 export async function historyEntryFromCall(
   kind: Extract<HistoryKind, 'exchange' | 'refresh' | 'verify' | 'check'>,
-  call: UpstreamExchange,
-  meta: { id: string; profileId: string; note?: string },
+  call: Judged,
+  meta: { id: string; profileId: string; note?: string; verification?: boolean },
 ): Promise<HistoryEntry> {
-  const errorCode = callErrorCode(call);
+  const { verdict } = call;
   return {
     id: meta.id,
     profileId: meta.profileId,
     at: call.startedAt,
     kind,
-    outcome: errorCode === null ? 'ok' : 'error',
+    outcome: verdict.outcome,
     status: call.response?.status ?? null,
-    errorCode,
+    errorCode: verdict.errorCode,
+    grant: verdict.grant,
+    verification: meta.verification ?? false,
     durationMs: call.durationMs,
     clientId: callSecrets(call).clientId ?? null,
     fingerprints: await callFingerprints(call),

@@ -1,6 +1,7 @@
 /** What the triage takes in and gives back. */
 import type { SecretSource, UpstreamExchange } from '../api/wire.ts';
 import type { EnvironmentId } from '../oauth/environments.ts';
+import type { Verdict } from '../verdict/classify.ts';
 import type { HistoryLike } from './history.ts';
 import type { WireContext } from './rules/wire.ts';
 
@@ -88,7 +89,8 @@ export interface TriageContext {
 
 export interface TriageInput {
   kind: 'exchange' | 'refresh' | 'verify';
-  call: UpstreamExchange;
+  /** The call and, once recorded, its verdict (classified here when a test hands a bare call). */
+  call: UpstreamExchange & { verdict?: Verdict };
   now: number;
   context: TriageContext;
 }

@@ -13,10 +13,12 @@ export type CallKind = 'exchange' | 'refresh' | 'verify' | 'check';
 /**
  * What the answer proves about the code (exchange) or refresh token (refresh) that was sent.
  * - `spent`: a token pair came back, so the credential is used up (codes are single use, refresh rotates).
- * - `rejected`: `invalid_grant`: PandaDoc will not take it (used, expired, unknown or another client's).
- * - `untouched`: PandaDoc refused the call before looking at the credential (it checks the request
- *   and the client first), so the credential is as good as it was.
- * - `unknown`: no answer proves either (no answer, a timeout, a 5xx, an unreadable answer).
+ * - `rejected`: a 4xx `invalid_grant`: PandaDoc will not take it (used, expired, unknown or
+ *   another client's).
+ * - `untouched`: a 4xx error PandaDoc gives before it looks at the credential (it checks the
+ *   request and the client first), so the credential is as good as it was.
+ * - `unknown`: no answer proves either (no answer, a timeout, a 5xx, an unreadable answer, a
+ *   2xx that is not a clean token answer).
  */
 export type GrantEffect = 'spent' | 'rejected' | 'untouched' | 'unknown';
 
@@ -24,52 +26,85 @@ export interface Verdict {
   outcome: 'ok' | 'error';
   /**
    * null when the call worked; otherwise the OAuth `error`, the API `type`, or one of
-   * `timeout` / `unreachable` / `html` / `not_json` / `malformed` / `http_<status>`.
+   * `timeout` / `unreachable` / `truncated` / `html` / `not_json` / `malformed` / `http_<status>`.
    */
   errorCode: string | null;
   /** For exchange and refresh; null for member calls. */
   grant: GrantEffect | null;
   /** One line a person reads: "200: a token pair", "400 invalid_grant", "no answer (timeout)". */
   summary: string;
+  /** Why an answer could not be used, in a sentence (the parser's message), when known. */
+  detail?: string | null;
 }
 
 /** Errors PandaDoc returns before it looks at the code or refresh token (pandadoc-oauth.md §2). */
-const BEFORE_GRANT_CHECK = new Set(['invalid_request', 'unsupported_grant_type', 'invalid_client']);
+const BEFORE_GRANT_CHECK: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'unsupported_grant_type',
+  'invalid_client',
+]);
 
-const contentType = (call: UpstreamExchange) =>
-  call.response?.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? null;
+const isClientError = (status: number) => status >= 400 && status < 500;
+
+function header(call: UpstreamExchange, name: string): string | null {
+  return call.response?.headers.find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+}
 
 function noAnswer(call: UpstreamExchange, grant: GrantEffect | null): Verdict {
   const kind = call.failure?.kind ?? 'unreachable';
-  const status = call.response ? `${call.response.status}, ` : '';
+  const message = call.failure?.message ?? null;
+  if (call.response) {
+    return {
+      outcome: 'error',
+      errorCode: kind,
+      grant,
+      summary: `${call.response.status}, answer cut off (${kind})`,
+      detail: message,
+    };
+  }
   return {
     outcome: 'error',
     errorCode: kind,
     grant,
-    summary: call.response
-      ? `${status}answer cut off (${kind})`
-      : `no answer (${kind === 'timeout' ? 'timeout' : 'unreachable'})`,
+    summary: `no answer (${kind})`,
+    detail: message,
   };
 }
+
+/** The code for an answer the parser could not use: non-2xx bodies are named by their status. */
+function unusableCode(kind: 'html' | 'not_json' | 'malformed', call: UpstreamExchange): string {
+  const res = call.response!;
+  if (kind === 'html') return 'html';
+  if (res.truncated) return 'truncated';
+  return res.status >= 200 && res.status < 300 ? kind : `http_${res.status}`;
+}
+
+const UNUSABLE: Record<'html' | 'not_json' | 'malformed', string> = {
+  html: 'an HTML page',
+  not_json: 'not JSON',
+  malformed: 'not what PandaDoc sends',
+};
 
 function tokenVerdict(call: UpstreamExchange): Verdict {
   // A broken or missing answer proves nothing about the credential: it may or may not have arrived.
   if (!call.response || call.failure) return noAnswer(call, 'unknown');
   const res = call.response;
-  const parsed = parseTokenResponse(res.status, contentType(call), res.body, 0);
+  const parsed = parseTokenResponse(res.status, header(call, 'content-type'), res.body, 0);
   if (parsed.ok) {
     return {
       outcome: 'ok',
       errorCode: null,
       grant: 'spent',
       summary: `${res.status}: a token pair`,
+      detail: null,
     };
   }
   if (parsed.kind === 'oauth_error') {
-    const grant: GrantEffect =
-      parsed.error === 'invalid_grant'
+    const grant: GrantEffect = !isClientError(res.status)
+      ? 'unknown'
+      : parsed.error === 'invalid_grant'
         ? 'rejected'
-        : BEFORE_GRANT_CHECK.has(parsed.error) && res.status < 500
+        : BEFORE_GRANT_CHECK.has(parsed.error)
           ? 'untouched'
           : 'unknown';
     return {
@@ -77,37 +112,51 @@ function tokenVerdict(call: UpstreamExchange): Verdict {
       errorCode: parsed.error,
       grant,
       summary: `${res.status} ${parsed.error}`,
+      detail: parsed.description,
     };
   }
   return {
     outcome: 'error',
-    errorCode:
-      parsed.kind === 'malformed' && res.status >= 300 ? `http_${res.status}` : parsed.kind,
+    errorCode: unusableCode(parsed.kind, call),
     grant: 'unknown',
-    summary: `${res.status}: ${parsed.kind === 'html' ? 'an HTML page' : parsed.kind === 'not_json' ? 'not JSON' : 'not a token answer'}`,
+    summary: `${res.status}: ${UNUSABLE[parsed.kind]}`,
+    detail: parsed.message,
   };
 }
 
 function memberVerdict(call: UpstreamExchange): Verdict {
   if (!call.response || call.failure) return noAnswer(call, null);
   const res = call.response;
-  const headers = {
-    get: (name: string) =>
-      res.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? null,
-  };
-  const parsed = parseMemberResponse(res.status, headers, res.body);
-  if (parsed.ok)
-    return { outcome: 'ok', errorCode: null, grant: null, summary: `${res.status}: the member` };
+  const parsed = parseMemberResponse(
+    res.status,
+    { get: (name) => header(call, name.toLowerCase()) },
+    res.body,
+  );
+  if (parsed.ok) {
+    return {
+      outcome: 'ok',
+      errorCode: null,
+      grant: null,
+      summary: `${res.status}: the member`,
+      detail: null,
+    };
+  }
   if (parsed.kind === 'api_error') {
     const code = parsed.type ?? `http_${res.status}`;
-    return { outcome: 'error', errorCode: code, grant: null, summary: `${res.status} ${code}` };
+    return {
+      outcome: 'error',
+      errorCode: code,
+      grant: null,
+      summary: `${res.status} ${code}`,
+      detail: parsed.detail,
+    };
   }
   return {
     outcome: 'error',
-    errorCode:
-      parsed.kind === 'malformed' && res.status >= 300 ? `http_${res.status}` : parsed.kind,
+    errorCode: unusableCode(parsed.kind, call),
     grant: null,
-    summary: `${res.status}: ${parsed.kind === 'html' ? 'an HTML page' : parsed.kind === 'not_json' ? 'not JSON' : 'not a member record'}`,
+    summary: `${res.status}: ${UNUSABLE[parsed.kind]}`,
+    detail: parsed.message,
   };
 }
 

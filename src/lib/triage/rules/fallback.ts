@@ -4,21 +4,17 @@ import { preview } from '../../oauth/guards.ts';
 import { asReceived, succeeded, type Rule } from '../facts.ts';
 
 export const upstreamMalformed: Rule = (input, facts) => {
-  if (facts.status === null) return null;
+  if (facts.status === null || succeeded(facts)) return null;
   let problem: string | null = null;
   if (facts.body.trim() === '') problem = 'the body is empty';
   else if (!facts.isJson) problem = 'the body is not JSON';
   else if (facts.json === null) problem = 'the body is JSON but not an object';
-  else if (succeeded(facts) && facts.error === null) {
-    if (input.kind !== 'verify' && typeof facts.json.access_token !== 'string') {
-      problem = `the JSON has no access_token (access_token is ${describeJsonType(facts.json.access_token)})`;
-    } else if (
-      input.kind === 'verify' &&
-      typeof facts.json.user_id !== 'string' &&
-      typeof facts.json.email !== 'string'
-    ) {
-      problem = 'the JSON has neither user_id nor email, so it is not a member record';
-    }
+  else if (facts.verdict.errorCode === 'malformed') {
+    // A 2xx the verdict refused: say why in the parser's words, minus its "HTTP 200" prefix.
+    problem =
+      input.kind !== 'verify' && typeof facts.json.access_token !== 'string'
+        ? `the JSON has no access_token (access_token is ${describeJsonType(facts.json.access_token)})`
+        : `the answer is not usable: ${(facts.verdict.detail ?? 'it is not what PandaDoc sends').replace(/^HTTP \d+(:| but) /, '').replace(/\.$/, '')}`;
   }
   if (problem === null) return null;
   return {
@@ -35,8 +31,7 @@ export const upstreamMalformed: Rule = (input, facts) => {
 };
 
 export const unknownAnswer: Rule = (_input, facts) => {
-  if (facts.status === null) return null;
-  if (succeeded(facts) && facts.error === null) return null;
+  if (facts.status === null || succeeded(facts)) return null;
   const evidence = [`HTTP ${facts.status}`];
   if (facts.error !== null) evidence.push(`error: ${preview(facts.error, 80)}`);
   if (facts.description !== null)

@@ -3,7 +3,7 @@
  * refresh token. These rules look for evidence in the session that names which; the last one admits
  * when there is none.
  */
-import { clock, describeAttempt, span, type CallFacts, type Rule } from '../facts.ts';
+import { attemptOf, clock, describeAttempt, span, type CallFacts, type Rule } from '../facts.ts';
 import type { HistoryLike } from '../history.ts';
 import { DOCS, type TriageInput } from '../types.ts';
 
@@ -32,6 +32,19 @@ function sameSecret(input: TriageInput, facts: CallFacts): HistoryLike[] {
   return [];
 }
 
+/** The refresh that traded in the refresh token `entry` returned, if this session made one. */
+function rotatedBy(earlier: readonly HistoryLike[], entry: HistoryLike): HistoryLike | undefined {
+  const issued = entry.fingerprints.newRefreshToken;
+  if (!issued) return undefined;
+  return earlier.find(
+    (h) =>
+      h.kind === 'refresh' &&
+      h.outcome === 'ok' &&
+      h.at > entry.at &&
+      h.fingerprints.refreshToken === issued,
+  );
+}
+
 export const codeReused: Rule = (input, facts) => {
   if (input.kind !== 'exchange' || !isInvalidGrant(facts) || !input.context.code) return null;
   const fp = input.context.code.fingerprint;
@@ -53,15 +66,22 @@ export const codeReused: Rule = (input, facts) => {
       `That exchange returned access token ${ok.fingerprints.newAccessToken}${ok.fingerprints.newRefreshToken ? ` and refresh token ${ok.fingerprints.newRefreshToken}` : ''}.`,
     );
   }
+  // Whether that pair still works is only known from what came after: a refresh rotates it.
+  const rotated = ok && rotatedBy(facts.earlier, ok);
+  if (rotated) {
+    evidence.push(
+      `The refresh at ${clock(rotated.at)} (attempt ${attemptOf(facts.earlier, rotated)}) traded that refresh token for a new pair, so the pair from the exchange no longer works.`,
+    );
+  }
   return {
     rule: 'code_reused',
     severity: 'error',
     title: 'This code was already exchanged',
     cause: ok
-      ? `PandaDoc codes work once. This one was exchanged at ${clock(ok.at)}, so PandaDoc now refuses it with invalid_grant. The tokens from that exchange are still good.`
+      ? `PandaDoc codes work once. This one was exchanged at ${clock(ok.at)}, so PandaDoc now refuses it with invalid_grant.${rotated ? ` The tokens from that exchange were replaced by the refresh at ${clock(rotated.at)}; the newest pair is the one that works.` : ' Nothing this session did since has replaced the tokens from that exchange.'}`
       : `PandaDoc codes work once. An earlier exchange with this code got no answer, but PandaDoc most likely used the code then, so it now refuses it.`,
     next: ok
-      ? 'Use the tokens from the first exchange (or refresh them). For a new code, start again at Authorize. In your own code, exchange each code once and never retry an exchange that succeeded.'
+      ? `${rotated ? 'Use the newest pair (from the latest refresh).' : 'Use the tokens from the first exchange (or refresh them).'} For a new code, start again at Authorize. In your own code, exchange each code once and never retry an exchange that succeeded.`
       : 'Start again at Authorize for a fresh code.',
     evidence,
     docs: DOCS.accessToken,
