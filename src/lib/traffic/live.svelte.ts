@@ -4,6 +4,7 @@
  * arrival path), plus pause, filters and what the live region says.
  */
 import type { CapturedCall, TrafficCapacity } from '../api/traffic.ts';
+import { AT_ONCE_MS } from '../triage/rules/wire.ts';
 import type { Diagnosis } from '../triage/types.ts';
 import type { Verdict } from '../verdict/classify.ts';
 import { clientOf, type ClientInfo } from './client.ts';
@@ -179,13 +180,10 @@ export class TrafficLive {
     for (const r of rows) {
       if (pending.has(r.call.seq)) continue;
       const end = r.call.startedAt + r.call.durationMs;
-      if (
-        fresh.some(
-          (f) =>
-            f.call.startedAt <= end && f.call.startedAt + f.call.durationMs >= r.call.startedAt,
-        )
-      )
-        pending.add(r.call.seq);
+      const near = (f: TrafficRow) =>
+        (f.call.startedAt <= end && f.call.startedAt + f.call.durationMs >= r.call.startedAt) ||
+        Math.abs(f.call.startedAt - r.call.startedAt) <= AT_ONCE_MS;
+      if (fresh.some(near)) pending.add(r.call.seq);
     }
     const indexes = rows.flatMap((r, i) => (pending.has(r.call.seq) ? [i] : []));
     if (indexes.length === 0) return;

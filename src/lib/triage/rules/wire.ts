@@ -97,11 +97,19 @@ export const apiKeyOnTokenCall: Rule = (input, facts) => {
   };
 };
 
-/** The recording's calls that overlapped this one in time (started before it ended, and vice versa). */
+/**
+ * Two calls this close are "at once" even when one answered before the other started: against a
+ * fast upstream, two workers that fire together still get answered one after the other.
+ */
+export const AT_ONCE_MS = 100;
+
+/** The recording's calls that overlapped this one in time, or started within AT_ONCE_MS of it. */
 function overlapping(input: TriageInput, others: readonly WireEntry[]): WireEntry[] {
   const start = input.call.startedAt;
   const end = start + input.call.durationMs;
-  return others.filter((o) => o.at <= end && o.at + o.durationMs >= start);
+  return others.filter(
+    (o) => (o.at <= end && o.at + o.durationMs >= start) || Math.abs(o.at - start) <= AT_ONCE_MS,
+  );
 }
 
 /** The same code sent in two exchanges: the second gets invalid_grant. */
@@ -155,7 +163,7 @@ export const refreshRace: Rule = (input, facts) => {
     next: 'Refresh in one place only, under a lock (or a single-flight promise) shared by every worker, and store the new refresh token before using the new access token.',
     evidence: [
       `Refresh token ${token} was sent by ${winner.label} at ${clock(winner.at)} (worked${winner.fingerprints.newRefreshToken ? `, new refresh token ${winner.fingerprints.newRefreshToken}` : ''}) and by this call at ${clock(input.call.startedAt)}.`,
-      `The two calls overlapped: ${Math.round(winner.durationMs)} ms and ${Math.round(input.call.durationMs)} ms long, ${Math.abs(input.call.startedAt - winner.at)} ms apart.`,
+      `The two calls started ${Math.abs(input.call.startedAt - winner.at)} ms apart (they took ${Math.round(winner.durationMs)} ms and ${Math.round(input.call.durationMs)} ms).`,
     ],
     docs: DOCS.refresh,
   };

@@ -1,0 +1,243 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
+import {
+  createConfiguration,
+  MembersApi,
+  OAuth20AuthenticationApi,
+  type RequestContext,
+  ServerConfiguration,
+} from 'pandadoc-node-client';
+import { consentRedirect, fingerprintOf, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from './helpers.ts';
+
+/**
+ * The Traffic section, watched while real clients (the official SDK, curl, a fetch script) send a
+ * flow through the pass-through. The server is shared by parallel tests: every call here carries a
+ * User-Agent with this test's own mark, and rows are found by it.
+ */
+
+const run = promisify(execFile);
+/** A call's row must be on screen this soon after the client got its answer. */
+const LIVE_MS = 1000;
+
+async function openTraffic(page: Page): Promise<void> {
+  await page.goto('/#traffic');
+  await expect(page.getByTestId('traffic-status')).toContainText('Live');
+}
+
+/** A fresh code from the simulator's consent screen (answered without the app). */
+async function newCode(request: APIRequestContext, baseURL: string): Promise<string> {
+  const query = new URLSearchParams({
+    client_id: SIM_CLIENT_ID,
+    redirect_uri: `${baseURL}/callback`,
+    scope: 'read+write',
+    response_type: 'code',
+    state: 'traffic',
+  });
+  const location = await consentRedirect(request, `${baseURL}/sim/oauth2/authorize?${query}`);
+  return new URL(location).searchParams.get('code') ?? '';
+}
+
+/** The rows of calls whose User-Agent carries `mark`, newest first. */
+function rowsOf(page: Page, mark: string): Locator {
+  return page
+    .getByTestId('traffic-table')
+    .locator('tbody tr')
+    .filter({ has: page.locator(`td[title*="${mark}"]`) });
+}
+
+/** The official SDK with its own User-Agent plus this test's mark. */
+function sdk(baseURL: string, mark: string, accessToken?: string) {
+  return createConfiguration({
+    baseServer: new ServerConfiguration<Record<string, string>>(baseURL, {}),
+    authMethods: accessToken ? { oauth2: { accessToken } } : {},
+    promiseMiddleware: [
+      {
+        pre: async (context: RequestContext) => {
+          context.setHeaderParam('User-Agent', `pandadoc_node_client/6.2.0 ${mark}`);
+          return context;
+        },
+        post: async (context) => context,
+      },
+    ],
+  });
+}
+
+const form = (fields: Record<string, string>) =>
+  new URLSearchParams({ client_id: SIM_CLIENT_ID, client_secret: SIM_CLIENT_SECRET, ...fields });
+
+test('the SDK, curl and a fetch script: each call appears live, decoded and diagnosed', async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  await openTraffic(page);
+  const rows = rowsOf(page, mark);
+
+  // 1. The official SDK: exchange, members/current, refresh.
+  const code = await newCode(request, baseURL!);
+  const oauth = new OAuth20AuthenticationApi(sdk(baseURL!, mark));
+  const tokens = await oauth.accessToken({
+    grantType: 'authorization_code',
+    clientId: SIM_CLIENT_ID,
+    clientSecret: SIM_CLIENT_SECRET,
+    code,
+  });
+  await expect(rows).toHaveCount(1, { timeout: LIVE_MS });
+  // Newest first: the exchange stays the last of this test's rows.
+  const exchange = rows.last();
+  await expect(exchange).toContainText('POST /oauth2/access_token');
+  await expect(exchange).toContainText('200: a token pair');
+  await expect(exchange).toContainText('pandadoc-node-client 6.2.0');
+
+  await new MembersApi(sdk(baseURL!, mark, tokens.accessToken)).detailsCurrentMember();
+  await expect(rows).toHaveCount(2, { timeout: LIVE_MS });
+  await expect(rows.first()).toContainText('200: the member');
+
+  const refreshed = await oauth.accessToken({
+    grantType: 'refresh_token',
+    clientId: SIM_CLIENT_ID,
+    clientSecret: SIM_CLIENT_SECRET,
+    refreshToken: tokens.refreshToken,
+  });
+  await expect(rows).toHaveCount(3, { timeout: LIVE_MS });
+
+  // 2. curl, with the access token the refresh replaced: 401, and the triage says why.
+  await run('curl', [
+    '-sS',
+    '-A',
+    `curl/8.0 ${mark}`,
+    '-H',
+    `Authorization: Bearer ${tokens.accessToken}`,
+    `${baseURL}/public/v1/members/current`,
+  ]);
+  await expect(rows).toHaveCount(4, { timeout: LIVE_MS });
+  const stale = rows.first();
+  await expect(stale).toContainText('curl 8.0');
+  await expect(stale).toContainText('401');
+  await expect(stale).toHaveAttribute('data-rule', 'api_unauthorized');
+  await expect(stale).toContainText('This access token was replaced by a refresh');
+
+  // 3. A fetch script (Node 18+), refreshing with the newest refresh token.
+  const dir = mkdtempSync(join(tmpdir(), 'traffic-e2e-'));
+  const script = join(dir, 'refresh.mjs');
+  writeFileSync(
+    script,
+    `const res = await fetch(process.env.BASE + '/oauth2/access_token', {
+  method: 'POST',
+  headers: { 'User-Agent': 'node ${mark}' },
+  body: new URLSearchParams(JSON.parse(process.env.FIELDS)),
+});
+console.log(res.status);`,
+  );
+  const fields = Object.fromEntries(
+    form({ grant_type: 'refresh_token', refresh_token: refreshed.refreshToken }),
+  );
+  const { stdout } = await run(process.execPath, [script], {
+    env: { PATH: process.env.PATH, BASE: baseURL, FIELDS: JSON.stringify(fields) },
+  });
+  expect(stdout.trim()).toBe('200');
+  await expect(rows).toHaveCount(5, { timeout: LIVE_MS });
+  await expect(rows.first()).toContainText('node');
+
+  // The inspector: decoded form fields, secrets by fingerprint only, and the code for the step.
+  await exchange.getByRole('button').click();
+  const inspector = page.locator('#traffic-inspector');
+  await expect(page.locator('#traffic-inspector-title')).toContainText('POST /oauth2/access_token');
+  await expect(inspector.getByTestId('traffic-prints')).toContainText(
+    `code ${fingerprintOf(code)}`,
+  );
+  await expect(inspector).not.toContainText(code);
+  await expect(inspector.getByRole('rowheader', { name: 'grant_type' })).toBeVisible();
+  await inspector.getByText('Show as code').click();
+  await expect(inspector.getByRole('tab', { name: 'TypeScript (SDK)' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  const snippet = inspector.getByTestId('traffic-call-code-sdk');
+  await expect(snippet).toContainText('new OAuth20AuthenticationApi(config).accessToken({');
+  await expect(snippet).toContainText("clientSecret: env('PANDADOC_CLIENT_SECRET')");
+  await expect(snippet).not.toContainText(SIM_CLIENT_SECRET);
+  // Keyboard: the arrow keys move between the tabs.
+  await inspector.getByRole('tab', { name: 'TypeScript (SDK)' }).press('ArrowRight');
+  await expect(inspector.getByRole('tab', { name: 'fetch (Node 18+)' })).toBeFocused();
+  await expect(inspector.getByTestId('traffic-call-code-fetch')).toContainText(
+    "grant_type: 'authorization_code',",
+  );
+});
+
+test('a mistaken client: JSON body, a code sent twice, two racing refreshes', async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  await openTraffic(page);
+  const rows = rowsOf(page, mark);
+  const traffic = page.locator('#traffic');
+  const post = (body: string, type = 'application/x-www-form-urlencoded') =>
+    fetch(`${baseURL}/oauth2/access_token`, {
+      method: 'POST',
+      headers: { 'Content-Type': type, 'User-Agent': `python-requests/2.31.0 ${mark}` },
+      body,
+    });
+
+  // The token request as JSON.
+  const code = await newCode(request, baseURL!);
+  const json = await post(
+    JSON.stringify(Object.fromEntries(form({ grant_type: 'authorization_code', code }))),
+    'application/json',
+  );
+  expect(json.status).toBe(400);
+  await expect(rows).toHaveCount(1, { timeout: LIVE_MS });
+  await expect(rows.first()).toHaveAttribute('data-rule', 'json_body');
+  await expect(rows.first()).toContainText('The token request must be a form, not JSON');
+
+  // The same code twice (the JSON attempt did not spend it: PandaDoc never read it).
+  const first = await post(form({ grant_type: 'authorization_code', code }).toString());
+  expect(first.status).toBe(200);
+  const pair = (await first.json()) as { refresh_token: string };
+  const second = await post(form({ grant_type: 'authorization_code', code }).toString());
+  expect(second.status).toBe(400);
+  await expect(rows).toHaveCount(3, { timeout: LIVE_MS });
+  await expect(rows.first()).toHaveAttribute('data-rule', 'code_reused');
+  await expect(rows.first()).toContainText('This code was exchanged twice');
+
+  // Two workers refresh with the same refresh token at once: one wins, one loses.
+  const refresh = form({ grant_type: 'refresh_token', refresh_token: pair.refresh_token });
+  const answers = await Promise.all([post(refresh.toString()), post(refresh.toString())]);
+  expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+  await expect(rows).toHaveCount(5, { timeout: LIVE_MS });
+  const loser = rows.filter({ hasText: 'invalid_grant' }).first();
+  await expect(loser).toHaveAttribute('data-rule', 'refresh_race');
+  await expect(loser).toContainText('Two callers refreshed with the same refresh token at once');
+
+  // The inspector explains it, and Pause holds new calls back until Resume.
+  await loser.getByRole('button').click();
+  await expect(page.getByTestId('traffic-diagnosis')).toContainText('refreshed with the same');
+  await traffic.getByRole('button', { name: 'Pause' }).click();
+  await post(form({ grant_type: 'refresh_token', refresh_token: 'unknown' }).toString());
+  await expect(traffic.getByRole('button', { name: /Resume \(\d+ new\)/ })).toBeVisible();
+  await expect(rows).toHaveCount(5);
+  await traffic.getByRole('button', { name: /Resume/ }).click();
+  await expect(rows).toHaveCount(6);
+
+  // Filters: status and client.
+  await traffic.getByRole('combobox', { name: 'Status' }).selectOption('2xx');
+  await expect(rows).toHaveCount(2);
+  await traffic.getByRole('combobox', { name: 'Status' }).selectOption('all');
+  await traffic.getByRole('combobox', { name: 'Client' }).selectOption('python');
+  await expect(rows).toHaveCount(6);
+});
+
+test('the event stream refuses a cross-site page', async ({ request, baseURL }) => {
+  const res = await request.get(`${baseURL}/api/traffic/events`, {
+    headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+  });
+  expect(res.status()).toBe(403);
+});
