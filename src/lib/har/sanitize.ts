@@ -135,11 +135,31 @@ function fixSizes(before: Entry, after: Entry): void {
   res.bodySize = plain ? size : -1;
 }
 
+/**
+ * Pages Chrome's importer would choke on (mitmproxy's har_dump writes `{ pageTimings: {} }`):
+ * a page no entry can refer to (no id) is dropped; a missing date, title or timings is filled.
+ * So the sanitized file opens in DevTools even when the original did not.
+ */
+function repairPages(har: Har): void {
+  const log = har.log as Har['log'] | undefined;
+  if (!isObject(log) || !Array.isArray(log.pages)) return;
+  const firstDate = Array.isArray(log.entries) ? log.entries[0]?.startedDateTime : undefined;
+  log.pages = log.pages.filter((page) => isObject(page) && typeof page.id === 'string');
+  for (const page of log.pages) {
+    if (Number.isNaN(new Date(page.startedDateTime).getTime())) {
+      page.startedDateTime = firstDate ?? new Date(0).toISOString();
+    }
+    if (typeof page.title !== 'string') page.title = '';
+    if (!isObject(page.pageTimings)) page.pageTimings = {};
+  }
+}
+
 export const sanitizeHar: SanitizeHar = async (har: Har): Promise<SanitizeResult> => {
   const found = collectSecrets(har);
   const prints = await fingerprintAll(found.values.keys());
   const replacer = new Replacer(prints, found.basic);
   const out = sanitizeNode(har, replacer) as Har;
+  repairPages(out);
   const entries = Array.isArray(out?.log?.entries) ? out.log.entries : [];
   entries.forEach((entry, i) => {
     const before = har.log.entries[i];

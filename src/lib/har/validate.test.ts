@@ -59,7 +59,12 @@ describe('checkHar', () => {
     expect(checkHar([1, 2])).toEqual({
       ok: false,
       issues: [
-        { path: '', message: 'the file is a JSON array, not a HAR object with "log"', fatal: true },
+        {
+          path: '',
+          message: 'the file is a JSON array, not a HAR object with "log"',
+          fatal: true,
+          chrome: true,
+        },
       ],
     });
     expect(checkHar({ error: 'invalid_grant' })).toMatchObject({
@@ -75,10 +80,11 @@ describe('checkHar', () => {
       path: 'log.entries[0].response',
       message: 'missing (HAR 1.2 requires an object)',
       fatal: true,
+      chrome: true,
     });
   });
 
-  it('reads a HAR with deviations (sizes as strings, mitmproxy pages) but lists them', () => {
+  it('reads a HAR with deviations (a size as a string, a page without id) but lists them', () => {
     const har = minimal() as unknown as {
       log: { pages: unknown[]; entries: { response: { bodySize: unknown } }[] };
     };
@@ -86,11 +92,35 @@ describe('checkHar', () => {
     har.log.pages = [{ pageTimings: {} }];
     const check = checkHar(har);
     expect(check.ok).toBe(true);
-    expect(check.issues.map((i) => i.path)).toEqual([
-      'log.pages[0].startedDateTime',
-      'log.pages[0].id',
-      'log.pages[0].title',
-      'log.entries[0].response.bodySize',
+    expect(check.issues.map((i) => [i.path, i.chrome])).toEqual([
+      ['log.pages[0].startedDateTime', true],
+      ['log.pages[0].id', false],
+      ['log.pages[0].title', false],
+      ['log.entries[0].response.bodySize', true],
+    ]);
+  });
+
+  it('flags what Chrome refuses: a date that is not a date, timings without send', () => {
+    const har = minimal() as unknown as {
+      log: { entries: { startedDateTime: string; timings: Record<string, number> }[] };
+    };
+    har.log.entries[0].startedDateTime = 'yesterday';
+    delete har.log.entries[0].timings.send;
+    const check = checkHar(har);
+    expect(check.ok).toBe(true);
+    expect(check.issues).toEqual([
+      {
+        path: 'log.entries[0].startedDateTime',
+        message: 'not a date (HAR 1.2 requires ISO 8601)',
+        fatal: false,
+        chrome: true,
+      },
+      {
+        path: 'log.entries[0].timings.send',
+        message: 'missing (HAR 1.2 requires a number)',
+        fatal: false,
+        chrome: true,
+      },
     ]);
   });
 });
