@@ -10,6 +10,7 @@ const CASES: Array<[string, () => Promise<{ run: BenchCase }>]> = [
   ['history', () => import('./history.bench.ts')],
   ['capture', () => import('./capture.bench.ts')],
   ['passthrough', () => import('./passthrough.bench.ts')],
+  ['har', () => import('./har.bench.ts')],
 ];
 
 const short = process.argv.includes('--short');
