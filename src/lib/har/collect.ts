@@ -87,7 +87,8 @@ export function collectSecrets(root: unknown): CollectedSecrets {
 
   const scan = (text: string, depth: number) => {
     if (depth > MAX_DEPTH || text.length < 4) return;
-    for (const match of text.matchAll(JWT_PATTERN)) add(match[0], 'JWT');
+    // Cheap `includes` checks first: most strings in a HAR hold none of these.
+    if (text.includes('eyJ')) for (const match of text.matchAll(JWT_PATTERN)) add(match[0], 'JWT');
     const trimmed = text.trim();
     if (/^https?:\/\/\S+$/i.test(trimmed) || /^\/\S*[?#]/.test(trimmed)) {
       try {
@@ -107,6 +108,7 @@ export function collectSecrets(root: unknown): CollectedSecrets {
         // Truncated or not JSON: scanned as text.
       }
     }
+    if (!text.includes('=') && !text.includes('":') && !text.includes('Bearer')) return;
     for (const m of text.matchAll(EMBEDDED_PARAM)) {
       let value = m[2];
       try {
@@ -116,8 +118,11 @@ export function collectSecrets(root: unknown): CollectedSecrets {
       }
       pair(m[1].slice(0, -1), value, 'http', depth);
     }
-    for (const m of text.matchAll(EMBEDDED_BEARER)) add(m[1], 'access token');
-    for (const m of text.matchAll(EMBEDDED_JSON)) pair(m[1], m[2], 'json', depth);
+    if (text.includes('Bearer')) {
+      for (const m of text.matchAll(EMBEDDED_BEARER)) add(m[1], 'access token');
+    }
+    if (text.includes('":'))
+      for (const m of text.matchAll(EMBEDDED_JSON)) pair(m[1], m[2], 'json', depth);
   };
 
   const walk = (node: unknown, key: string, depth: number): void => {

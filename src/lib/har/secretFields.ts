@@ -31,8 +31,19 @@ const SECRET_NAMES = new Set([
 
 const normalize = (name: string) => name.toLowerCase().replace(/[-_\s]/g, '');
 
-/** What kind of secret a field of this name holds, or null. */
+const kinds = new Map<string, string | null>();
+
+/** What kind of secret a field of this name holds, or null. (Names repeat: remembered.) */
 export function secretKind(name: string): string | null {
+  let kind = kinds.get(name);
+  if (kind === undefined) {
+    kind = kindOf(name);
+    if (kinds.size < 10_000) kinds.set(name, kind);
+  }
+  return kind;
+}
+
+function kindOf(name: string): string | null {
   const key = normalize(name);
   if (key === 'code') return 'authorization code';
   if (key === 'clientsecret') return 'client_secret';
@@ -53,9 +64,19 @@ export function looksLikeCode(value: string): boolean {
   return value.length >= 16 && /^[\w.~+/=-]+$/.test(value) && !/^[a-z_]+$/.test(value);
 }
 
+const credentialHeaders = new Map<string, boolean>();
+
 /** Headers whose whole value is a credential (after the scheme, for Authorization). */
 export function isCredentialHeader(name: string): boolean {
-  const key = name.toLowerCase();
+  let yes = credentialHeaders.get(name);
+  if (yes === undefined) {
+    yes = credentialHeaderName(name.toLowerCase());
+    if (credentialHeaders.size < 10_000) credentialHeaders.set(name, yes);
+  }
+  return yes;
+}
+
+function credentialHeaderName(key: string): boolean {
   return (
     key === 'authorization' ||
     key === 'proxy-authorization' ||
