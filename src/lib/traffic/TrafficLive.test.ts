@@ -1,0 +1,147 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CapturedCall } from '../api/traffic.ts';
+import { TrafficLive } from './live.svelte.ts';
+
+/** The browser's EventSource, driven by the test. */
+class FakeEventSource {
+  static CLOSED = 2;
+  static last: FakeEventSource | null = null;
+  readyState = 1;
+  url: string;
+  #listeners = new Map<string, ((e: MessageEvent) => void)[]>();
+  constructor(url: string) {
+    this.url = url;
+    FakeEventSource.last = this;
+  }
+  addEventListener(type: string, fn: (e: MessageEvent) => void) {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), fn]);
+  }
+  emit(type: string, data = '') {
+    for (const fn of this.#listeners.get(type) ?? []) fn(new MessageEvent(type, { data }));
+  }
+  close() {
+    this.readyState = 2;
+  }
+}
+
+function token(seq: number, code: string, status: number, at = seq * 1000): CapturedCall {
+  return {
+    seq,
+    startedAt: 1_700_000_000_000 + at,
+    durationMs: 5,
+    upstream: 'simulator',
+    localPath: '/oauth2/access_token',
+    userAgent: 'curl/8.5.0',
+    requestBodyTruncated: false,
+    request: {
+      method: 'POST',
+      url: 'http://127.0.0.1:5173/sim/oauth2/access_token',
+      headers: [['content-type', 'application/x-www-form-urlencoded']],
+      body: `grant_type=authorization_code&client_id=c&client_secret=s&code=${code}`,
+    },
+    response: {
+      status,
+      statusText: '',
+      headers: [['content-type', 'application/json']],
+      body:
+        status === 200
+          ? `{"access_token":"${'a'.repeat(40)}","token_type":"Bearer","expires_in":31535999,"scope":"read","refresh_token":"${'r'.repeat(40)}"}`
+          : '{"error":"invalid_grant"}',
+      truncated: false,
+    },
+    failure: null,
+  };
+}
+
+const hello = (lastSeq: number) =>
+  JSON.stringify({
+    lastSeq,
+    capacity: { enabled: true, maxCalls: 1000, maxBytes: 1, calls: 0, bytes: 0, dropped: 0 },
+  });
+
+let live: TrafficLive;
+let source: FakeEventSource;
+beforeEach(() => {
+  vi.stubGlobal('EventSource', FakeEventSource);
+  live = new TrafficLive();
+  live.start();
+  source = FakeEventSource.last!;
+  source.emit('open');
+  source.emit('hello', hello(0));
+});
+afterEach(() => {
+  live.stop();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('TrafficLive', () => {
+  it('lists calls as they arrive, judges each at once and triages against the others', async () => {
+    expect(source.url).toBe('/api/traffic/events');
+    expect(live.status).toBe('live');
+    source.emit('call', JSON.stringify(token(1, 'c0de', 200)));
+    source.emit('call', JSON.stringify(token(2, 'c0de', 400)));
+    expect(live.rows.map((r) => [r.call.seq, r.kind, r.verdict.summary, r.client.kind])).toEqual([
+      [1, 'exchange', '200: a token pair', 'curl'],
+      [2, 'exchange', '400 invalid_grant', 'curl'],
+    ]);
+    await vi.waitFor(() => expect(live.rows[1]?.diagnoses?.[0]?.rule).toBe('code_reused'));
+    expect(live.rows[0]?.diagnoses).toEqual([]);
+  });
+
+  it('skips what a reconnect replays, and refuses data that is not a call', () => {
+    source.emit('call', JSON.stringify(token(1, 'a', 200)));
+    source.emit('call', JSON.stringify(token(1, 'a', 200)));
+    source.emit('call', '{"seq":2}');
+    expect(live.rows).toHaveLength(1);
+  });
+
+  it('holds calls while paused and shows them, in order, on resume', () => {
+    live.pause();
+    source.emit('call', JSON.stringify(token(1, 'a', 200)));
+    source.emit('call', JSON.stringify(token(2, 'b', 200)));
+    expect(live.rows).toHaveLength(0);
+    expect(live.held).toHaveLength(2);
+    live.resume();
+    expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2]);
+    expect(live.held).toEqual([]);
+  });
+
+  it('empties on cleared, and after a server restart (its seq numbers start again)', () => {
+    source.emit('call', JSON.stringify(token(5, 'a', 200)));
+    source.emit('cleared');
+    expect(live.rows).toEqual([]);
+    source.emit('call', JSON.stringify(token(6, 'a', 200)));
+    source.emit('hello', hello(1));
+    expect(live.rows).toEqual([]);
+    source.emit('call', JSON.stringify(token(1, 'b', 200)));
+    expect(live.rows.map((r) => r.call.seq)).toEqual([1]);
+  });
+
+  it('filters by status, path and client', () => {
+    source.emit('call', JSON.stringify(token(1, 'a', 200)));
+    source.emit('call', JSON.stringify(token(2, 'a', 400)));
+    live.filter.status = 'failed';
+    expect(live.shown.map((r) => r.call.seq)).toEqual([2]);
+    live.filter.status = 'all';
+    live.filter.client = 'python';
+    expect(live.shown).toEqual([]);
+  });
+
+  it('speaks once per burst in the live region, not once per row', () => {
+    vi.useFakeTimers();
+    for (let i = 1; i <= 5; i++)
+      source.emit('call', JSON.stringify(token(i, `c${i}`, i === 3 ? 400 : 200)));
+    expect(live.announcement).toBe('');
+    vi.advanceTimersByTime(3000);
+    expect(live.announcement).toBe('5 new calls, 1 failed');
+  });
+
+  it('keeps at most its limit, dropping the oldest', () => {
+    const small = new TrafficLive(3);
+    small.add([1, 2, 3, 4, 5].map((i) => token(i, `c${i}`, 200)));
+    expect(small.rows.map((r) => r.call.seq)).toEqual([3, 4, 5]);
+    small.stop();
+  });
+});

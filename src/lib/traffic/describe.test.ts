@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
+import { bearerOf, captureKind, decodeRequestBody } from './describe.ts';
+import { announce, matches, NO_FILTER } from './filter.ts';
+import { parseCallEvent, parseHello } from './parse.ts';
+
+const req = (over: Partial<RecordedRequest>): RecordedRequest => ({
+  method: 'POST',
+  url: 'http://127.0.0.1:5173/sim/oauth2/access_token',
+  headers: [],
+  body: null,
+  ...over,
+});
+const call = (r: RecordedRequest): UpstreamExchange => ({
+  startedAt: 0,
+  durationMs: 1,
+  request: r,
+  response: null,
+  failure: null,
+});
+
+describe('decodeRequestBody', () => {
+  it('reads a form field by field and marks the secrets', () => {
+    const body = decodeRequestBody(
+      req({
+        headers: [['content-type', 'application/x-www-form-urlencoded']],
+        body: 'grant_type=authorization_code&code=abc&client_secret=s&scope=read+write',
+      }),
+    );
+    expect(body.format).toBe('form');
+    expect(body.fields).toEqual([
+      { name: 'grant_type', value: 'authorization_code', secret: false },
+      { name: 'code', value: 'abc', secret: true },
+      { name: 'client_secret', value: 's', secret: true },
+      { name: 'scope', value: 'read write', secret: false },
+    ]);
+  });
+
+  it('reads JSON (what a broken client sends) and a form sent without a Content-Type', () => {
+    const json = decodeRequestBody(
+      req({ body: '{"grant_type":"refresh_token","refresh_token":"r"}' }),
+    );
+    expect(json.format).toBe('json');
+    expect(json.fields[1]).toEqual({ name: 'refresh_token', value: 'r', secret: true });
+    expect(decodeRequestBody(req({ body: 'grant_type=x' })).format).toBe('form');
+    expect(
+      decodeRequestBody(req({ body: '%PDF-1.7 …', headers: [['Content-Type', 'application/pdf']] }))
+        .format,
+    ).toBe('text');
+    expect(decodeRequestBody(req({})).format).toBe('none');
+  });
+});
+
+describe('captureKind', () => {
+  it('tells exchange, refresh, member call, other API call and the consent screen apart', () => {
+    expect(captureKind(call(req({ body: 'grant_type=authorization_code' })))).toBe('exchange');
+    expect(captureKind(call(req({ body: 'grant_type=refresh_token' })))).toBe('refresh');
+    expect(captureKind(call(req({ body: '{"grant_type":"refresh_token"}' })))).toBe('refresh');
+    expect(
+      captureKind(
+        call(
+          req({ url: 'https://api.pandadoc.com/oauth2/access_token/?grant_type=refresh_token' }),
+        ),
+      ),
+    ).toBe('refresh');
+    expect(
+      captureKind(
+        call(req({ method: 'GET', url: 'https://api.pandadoc.eu/public/v1/members/current' })),
+      ),
+    ).toBe('verify');
+    expect(
+      captureKind(
+        call(req({ method: 'GET', url: 'https://api.pandadoc.com/public/v1/documents' })),
+      ),
+    ).toBe('api');
+    expect(
+      captureKind(
+        call(req({ method: 'GET', url: 'http://127.0.0.1:5173/sim/oauth2/authorize?x=1' })),
+      ),
+    ).toBe('authorize');
+  });
+
+  it('reads the Bearer token as sent, quotes and all', () => {
+    expect(bearerOf(call(req({ headers: [['Authorization', 'Bearer "abc"']] })))).toBe('"abc"');
+    expect(bearerOf(call(req({ headers: [['Authorization', 'API-Key abc']] })))).toBeNull();
+  });
+});
+
+describe('filters and the live region', () => {
+  const row = { status: 400, ok: false, path: '/oauth2/access_token', client: 'curl' as const };
+  it('matches by status, path and client', () => {
+    expect(matches(row, NO_FILTER)).toBe(true);
+    expect(matches(row, { ...NO_FILTER, status: 'failed' })).toBe(true);
+    expect(matches(row, { ...NO_FILTER, status: '4xx' })).toBe(true);
+    expect(matches(row, { ...NO_FILTER, status: '2xx' })).toBe(false);
+    expect(matches({ ...row, status: null }, { ...NO_FILTER, status: 'none' })).toBe(true);
+    expect(matches(row, { ...NO_FILTER, path: 'OAUTH2' })).toBe(true);
+    expect(matches(row, { ...NO_FILTER, path: 'members' })).toBe(false);
+    expect(matches(row, { ...NO_FILTER, client: 'python' })).toBe(false);
+  });
+
+  it('says a burst in one sentence', () => {
+    expect(announce(0, 0)).toBe('');
+    expect(announce(1, 0)).toBe('1 new call');
+    expect(announce(3, 1)).toBe('3 new calls, 1 failed');
+  });
+});
+
+describe('parse', () => {
+  it('accepts a captured call and refuses anything else', () => {
+    const good = {
+      seq: 1,
+      startedAt: 1,
+      durationMs: 1,
+      upstream: 'us',
+      localPath: '/us/oauth2/access_token',
+      userAgent: 'curl/8',
+      requestBodyTruncated: false,
+      request: {
+        method: 'POST',
+        url: 'https://api.pandadoc.com/oauth2/access_token',
+        headers: [],
+        body: 'a=b',
+      },
+      response: {
+        status: 200,
+        statusText: 'OK',
+        headers: [['a', 'b']],
+        body: '{}',
+        truncated: false,
+      },
+      failure: null,
+    };
+    expect(parseCallEvent(JSON.stringify(good))).toEqual(good);
+    expect(parseCallEvent('{"seq":"1"}')).toBeNull();
+    expect(parseCallEvent('not json')).toBeNull();
+    expect(
+      parseCallEvent(JSON.stringify({ ...good, request: { ...good.request, headers: [[1, 2]] } })),
+    ).toBeNull();
+    expect(parseHello('{"lastSeq":3,"capacity":{"enabled":true,"maxCalls":1000}}')?.lastSeq).toBe(
+      3,
+    );
+    expect(parseHello('{"lastSeq":3}')).toBeNull();
+  });
+});
