@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ServerConfig } from './config.ts';
@@ -92,6 +93,12 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         timeoutMs: config.upstreamTimeoutMs,
         maxBody: max,
         onCall: options.onCall,
+        breakClient: () => {
+          const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+          if (!outgoing) return false;
+          outgoing.destroy();
+          return true;
+        },
       },
     );
     return withDataHeaders(res);

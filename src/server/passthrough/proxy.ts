@@ -37,6 +37,11 @@ export interface ProxyOptions {
   /** Largest streamed request body; more fails the call with 413. */
   maxBody: number;
   onCall?: CallSink;
+  /**
+   * Breaks the client's connection at once, when the answer being streamed to it breaks off;
+   * false when there is none to break (in-process), and the stream errors instead.
+   */
+  breakClient?: () => boolean;
 }
 
 /** The proxy's own answers, in the OAuth error form every PandaDoc client can read. */
@@ -66,7 +71,8 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   let body = req.body;
   if (body instanceof ReadableStream) {
     requestTap = new BodyTap(onCall ? undefined : 0);
-    body = tapped(body, requestTap, options.maxBody);
+    // The time limit waits for the upstream: while the client is still uploading, it restarts.
+    body = tapped(body, requestTap, options.maxBody, () => deadline.refresh());
   } else if (body !== null && onCall) {
     requestTap = BodyTap.of(body);
   }
@@ -203,6 +209,9 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
         step = await reader.read();
       } catch (error) {
         finish(error);
+        // Closing the connection ourselves says the same to the client, without the server
+        // library logging the stream's error as its own.
+        if (options.breakClient?.()) return controller.close();
         return controller.error(error);
       }
       if (step.done) {

@@ -69,11 +69,15 @@ export class BodyTooLarge extends Error {
   }
 }
 
-/** `source` passed through unchanged, each chunk shown to `tap`; over `max` bytes it fails. */
+/**
+ * `source` passed through unchanged, each chunk shown to `tap` (then to `onChunk`); over `max`
+ * bytes it fails.
+ */
 export function tapped(
   source: ReadableStream<Uint8Array>,
   tap: BodyTap,
   max = Infinity,
+  onChunk?: () => void,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   return new ReadableStream<Uint8Array>({
@@ -86,6 +90,7 @@ export function tapped(
         void reader.cancel(error).catch(() => undefined);
         return controller.error(error);
       }
+      onChunk?.();
       controller.enqueue(step.value);
     },
     cancel(reason) {
