@@ -64,7 +64,10 @@ function fakePandaDoc(req: IncomingMessage, res: ServerResponse) {
   if (path === '/public/big' || path === '/public/cut') {
     const body = Buffer.alloc(MB, 'a');
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': String(MB) });
-    if (path === '/public/big') return res.end(body);
+    if (path === '/public/big') {
+      res.end(body);
+      return;
+    }
     res.write(body.subarray(0, 200 * 1024), () => setTimeout(() => res.destroy(), 20));
     return;
   }
