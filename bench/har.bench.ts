@@ -3,14 +3,16 @@
 // JSON.parse of the same text, and the peak memory of reading it from disk, as the app's worker
 // and the CLI do, against the file's size (measured in a child process: its peak RSS over a
 // baseline child that loads the same code and reads nothing).
-import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnoseEvidence } from '../src/lib/evidence/diagnose.ts';
 import { readHarText } from '../src/lib/evidence/readHar.ts';
 import { readEvidenceStream } from '../src/lib/evidence/readStream.ts';
+import { chromium } from '@playwright/test';
+import { findChromium } from '../scripts/chromium-path.mjs';
 import type { BenchCase, BenchRow } from './types.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 10, 0, 0);
@@ -147,6 +149,53 @@ async function child(file: string, baseline: boolean): Promise<void> {
   console.log(`peak-rss-mb=${(process.resourceUsage().maxRSS / 1024).toFixed(1)}`);
 }
 
+const PORT = Number(process.env.HAR_BENCH_PORT || 5339);
+
+/**
+ * The longest main-thread task (PerformanceObserver 'longtask') while the built app's Diagnose
+ * evidence section reads the file in Chromium; null when there is no built app or no Chromium.
+ */
+async function longestMainThreadTask(file: string): Promise<number | null> {
+  const dist = process.env.DIST_DIR || 'dist';
+  const executablePath = findChromium();
+  if (!existsSync(join(dist, 'index.html')) || !executablePath) return null;
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: { ...process.env, PORT: String(PORT), DIST_DIR: dist, LOG_REQUESTS: '0' },
+    stdio: 'ignore',
+  });
+  const browser = await chromium.launch({ executablePath });
+  try {
+    const base = `http://127.0.0.1:${PORT}`;
+    for (let i = 0; i < 100; i++) {
+      if (
+        await fetch(`${base}/api/config`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page = await browser.newPage();
+    await page.goto(base);
+    const ev = page.getByRole('region', { name: 'Diagnose evidence' });
+    await ev.getByRole('button', { name: 'Choose a file…' }).waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { longest: number };
+      w.longest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await ev.getByLabel('Evidence file (HAR, JSON or text)').setInputFiles(file);
+    await ev.getByRole('heading', { name: /problem found/ }).waitFor({ timeout: 300_000 });
+    return await page.evaluate(() => (window as unknown as { longest: number }).longest);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
 export const run: BenchCase = async ({ short }) => {
   const count = short ? 2_000 : 20_000;
   const text = generateHar(short ? 10 * 2 ** 20 : 100 * 2 ** 20, count);
@@ -205,6 +254,27 @@ export const run: BenchCase = async ({ short }) => {
         note: `${(peak - base).toFixed(0)} MB over a ${base.toFixed(0)} MB baseline process`,
       },
     ];
+    const longest = await longestMainThreadTask(file);
+    rows.push(
+      longest === null
+        ? {
+            group: 'HAR',
+            name: 'longest main-thread task while the app reads it',
+            value: 0,
+            unit: 'ms',
+            note: 'skipped: no built app (DIST_DIR or dist/) or no Chromium',
+          }
+        : {
+            group: 'HAR',
+            name: `longest main-thread task while the app reads it (${mb.toFixed(0)} MB, Chromium)`,
+            value: longest,
+            unit: 'ms',
+            goal: '≤ 100 ms',
+            met: longest <= 100,
+            gated: false,
+            note: 'longtask entries; 0 means none over 50 ms',
+          },
+    );
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDebugger } from './helpers.ts';
 
 const FIXTURES = new URL('./fixtures/har/', import.meta.url);
@@ -112,4 +114,36 @@ test('paste an SDK error; bad input gets a specific message', async ({ page }) =
   await expect(ev.getByRole('alert')).toContainText(
     'not-a-har.json could not be read. This is JSON, but neither a HAR (no "log")',
   );
+});
+
+test('a large HAR is read in a worker, with progress, and nothing is sent anywhere', async ({
+  page,
+}) => {
+  // How long the main thread is busy meanwhile is measured by the HAR benchmark (npm run bench).
+  test.setTimeout(90_000);
+  const { generateHar } = await import('../bench/har.bench.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-e2e-'));
+  const file = join(dir, 'big.har');
+  writeFileSync(file, generateHar(30 * 2 ** 20, 6_000));
+  try {
+    await openDebugger(page);
+    const ev = section(page);
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      // Loading the worker's own script is the one request allowed.
+      if (r.method() !== 'GET' || !new URL(r.url()).pathname.startsWith('/assets/'))
+        sent.push(`${r.method()} ${r.url()}`);
+    });
+    await ev.getByLabel('Evidence file (HAR, JSON or text)').setInputFiles(file);
+    await expect(ev.getByRole('progressbar', { name: 'Reading big.har' })).toBeVisible();
+    await expect(ev.getByRole('heading', { name: '1 problem found' })).toBeVisible({
+      timeout: 80_000,
+    });
+    await expect(ev.getByTestId('evidence-detected')).toContainText(
+      /6000 entries, 3\d\.\d MB\): 5 steps/,
+    );
+    expect(sent).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
