@@ -7,8 +7,11 @@ export const SIM_CLIENT_ID = 'sim-demo-client-0d6f3b';
 /** The simulator demo app's secret: held by the local server, never meant to reach a page. */
 export const SIM_CLIENT_SECRET = 'sim-demo-secret-8a41c7e2b9';
 export const HEX40 = /^[0-9a-f]{40}$/;
-/** How SecretValue masks a 40-character token: first 4, ellipsis, last 4, length. */
-export const MASKED40 = /^[0-9a-f]{4}…[0-9a-f]{4} \(40 chars\)$/;
+/**
+ * How the screen shows a hidden 40-character token: its fingerprint (first 8 hex of its SHA-256,
+ * an ellipsis, its last 4 characters), the same form as History and the report.
+ */
+export const MASKED40 = /^[0-9a-f]{8}…[0-9a-f]{4}$/;
 
 export function step(page: Page, title: string): Locator {
   return page.getByRole('region', { name: title, exact: true });

@@ -6,6 +6,7 @@ import {
   consentRedirect,
   exchangeCode,
   HEX40,
+  fingerprintOf,
   MASKED40,
   revealField,
   SIM_CLIENT_ID,
@@ -67,7 +68,7 @@ test('the Exchange inspector shows the request as sent and the response as recei
   const codeRow = formRow(call, 'code');
   const shownCode = codeRow.locator('code[data-revealed]');
   await expect(shownCode).toHaveText(MASKED40);
-  await expect(shownCode).toHaveText(`${code.slice(0, 4)}…${code.slice(-4)} (40 chars)`);
+  await expect(shownCode).toHaveText(fingerprintOf(code));
   await codeRow.getByRole('button', { name: 'Reveal request code' }).click();
   await expect(shownCode).toHaveText(code);
   await codeRow.getByRole('button', { name: 'Hide request code' }).click();
@@ -81,12 +82,8 @@ test('the Exchange inspector shows the request as sent and the response as recei
   await expect(call.getByText('content-type: application/json', { exact: true })).toBeVisible();
   await expect(call.getByText('cache-control: no-store', { exact: true })).toBeVisible();
   const body = page.getByTestId('exchange-call-body');
-  await expect(body).toContainText(
-    `"access_token": "${access.slice(0, 4)}…${access.slice(-4)} (40 chars)"`,
-  );
-  await expect(body).toContainText(
-    `"refresh_token": "${refresh.slice(0, 4)}…${refresh.slice(-4)} (40 chars)"`,
-  );
+  await expect(body).toContainText(`"access_token": "${fingerprintOf(access)}"`);
+  await expect(body).toContainText(`"refresh_token": "${fingerprintOf(refresh)}"`);
   await expect(body).toContainText('"token_type": "Bearer"');
   await expect(body).toContainText('"expires_in": 31535999');
   await expect(body).not.toContainText(access);
@@ -101,9 +98,7 @@ test('the Exchange inspector shows the request as sent and the response as recei
   await expect(mask).toHaveAttribute('aria-pressed', 'true');
   await mask.click();
   await expect(body).not.toContainText(access);
-  await expect(body).toContainText(
-    `"access_token": "${access.slice(0, 4)}…${access.slice(-4)} (40 chars)"`,
-  );
+  await expect(body).toContainText(`"access_token": "${fingerprintOf(access)}"`);
 });
 
 test('Copy as curl: the exchange replays with a fresh code, the member call with the token', async ({
@@ -164,7 +159,7 @@ test('Copy as curl: the exchange replays with a fresh code, the member call with
     `GET ${baseURL}/sim/public/v1/members/current`,
   );
   await expect(verify.getByText(/^Authorization: Bearer /)).toHaveText(
-    `Authorization: Bearer ${access.slice(0, 4)}…${access.slice(-4)} (40 chars)`,
+    `Authorization: Bearer ${fingerprintOf(access)}`,
   );
   await expect(verify).not.toContainText(access);
   const verifyCurl = await curlOf(page, 'verify-call');

@@ -1,5 +1,5 @@
 import { REDACTED, type SecretSource, type UpstreamExchange } from './api/wire.ts';
-import { maskValue, SECRET_FIELDS } from './oauth/tokenRequest.ts';
+import { SECRET_FIELDS } from './oauth/tokenRequest.ts';
 
 /** Small pure helpers that turn recorded exchanges into what the inspector shows. */
 
@@ -28,34 +28,37 @@ export function formFields(body: string | null, secretSource?: SecretSource): Sh
   });
 }
 
-function maskDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskDeep);
+/** How a hidden secret is shown: on screen, its fingerprint (shownFingerprint.svelte.ts). */
+export type Mask = (secret: string) => string;
+
+function maskDeep(value: unknown, mask: Mask): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [
         k,
-        SECRET_FIELDS.has(k) && typeof v === 'string' ? maskValue(v) : maskDeep(v),
+        SECRET_FIELDS.has(k) && typeof v === 'string' ? mask(v) : maskDeep(v, mask),
       ]),
     );
   }
   return value;
 }
 
-/** The response body for display: pretty JSON with tokens masked, or the text as it came. */
-export function displayBody(raw: string, masked: boolean): string {
+/** The response body for display: pretty JSON with tokens masked (null: unmasked), or the text as it came. */
+export function displayBody(raw: string, mask: Mask | null): string {
   try {
     const parsed: unknown = JSON.parse(raw);
-    return JSON.stringify(masked ? maskDeep(parsed) : parsed, null, 2);
+    return JSON.stringify(mask ? maskDeep(parsed, mask) : parsed, null, 2);
   } catch {
     return raw;
   }
 }
 
 /** Bearer tokens in recorded request headers, masked for display. */
-export function displayHeader(name: string, value: string): string {
+export function displayHeader(name: string, value: string, mask: Mask): string {
   if (name.toLowerCase() !== 'authorization') return value;
   const [scheme, token] = value.split(' ', 2);
-  return token ? `${scheme} ${maskValue(token)}` : maskValue(value);
+  return token ? `${scheme} ${mask(token)}` : mask(value);
 }
 
 export function statusLine(call: UpstreamExchange): string {

@@ -17,7 +17,6 @@ describe('index', () => {
       'buildTokenForm',
       'encodeForm',
       'SECRET_FIELDS',
-      'maskValue',
       'parseTokenResponse',
       'explainTokenSet',
       'KNOWN_SCOPES',

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildTokenForm,
-  encodeForm,
-  maskValue,
-  maskedForm,
-  SECRET_FIELDS,
-} from './tokenRequest.ts';
+import { buildTokenForm, encodeForm, SECRET_FIELDS } from './tokenRequest.ts';
 
 describe('buildTokenForm', () => {
   it('orders the authorization_code fields', () => {
@@ -84,39 +78,5 @@ describe('SECRET_FIELDS', () => {
       'refresh_token',
     ]);
     expect(SECRET_FIELDS.has('client_id')).toBe(false);
-  });
-});
-
-describe('maskValue', () => {
-  it('keeps 4 + 4 characters of long values and notes the length', () => {
-    expect(maskValue('2ff2dfe36322448c6953616740a910be57bbd4ca')).toBe('2ff2…d4ca (40 chars)');
-    expect(maskValue('abcdefghijkl')).toBe('abcd…ijkl (12 chars)');
-  });
-
-  it('hides short values completely', () => {
-    expect(maskValue('abcdefghijk')).toBe('••••');
-    expect(maskValue('x')).toBe('••••');
-    expect(maskValue('')).toBe('(empty)');
-  });
-
-  it('never reveals more than 8 characters of the value', () => {
-    for (let n = 1; n < 80; n++) {
-      const value = 'Q'.repeat(n);
-      const shown = maskValue(value).replace(/ \(\d+ chars\)$/, '');
-      expect((shown.match(/Q/g) ?? []).length).toBeLessThanOrEqual(8);
-    }
-  });
-});
-
-describe('maskedForm', () => {
-  it('masks only the secret fields', () => {
-    const masked = maskedForm([
-      ['client_id', 'visible-client-id'],
-      ['client_secret', 'supersecretvalue123'],
-    ]);
-    expect(masked).toEqual([
-      ['client_id', 'visible-client-id'],
-      ['client_secret', 'supe…e123 (19 chars)'],
-    ]);
   });
 });

@@ -1,4 +1,4 @@
-/** Step 3: the form body POSTed to the token endpoint, and masking for showing it on screen. */
+/** Step 4: the form body POSTed to the token endpoint, and which of its fields are secret. */
 
 export type TokenGrant =
   | {
@@ -52,15 +52,3 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'refresh_token',
   'access_token',
 ]);
-
-/** Shows at most 8 characters of a secret: `2ff2…d4ca (40 chars)`; short values become `••••`. */
-export function maskValue(value: string): string {
-  if (value === '') return '(empty)';
-  if (value.length < 12) return '••••';
-  return `${value.slice(0, 4)}…${value.slice(-4)} (${value.length} chars)`;
-}
-
-/** The form with secret values masked, for display. */
-export function maskedForm(fields: FormFields): FormFields {
-  return fields.map(([name, value]) => [name, SECRET_FIELDS.has(name) ? maskValue(value) : value]);
-}
