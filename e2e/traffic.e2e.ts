@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -169,6 +169,18 @@ console.log(res.status);`,
   await expect(inspector.getByTestId('traffic-call-code-fetch')).toContainText(
     "grant_type: 'authorization_code',",
   );
+  // Export: a HAR of the capture with every secret replaced by its fingerprint.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#traffic').getByRole('button', { name: 'Export HAR (sanitized)' }).click(),
+  ]);
+  const har = readFileSync((await download.path())!, 'utf8');
+  const entries = (JSON.parse(har) as { log: { entries: unknown[] } }).log.entries;
+  expect(entries.length).toBeGreaterThanOrEqual(5);
+  for (const secret of [code, tokens.accessToken, tokens.refreshToken, SIM_CLIENT_SECRET])
+    expect(har).not.toContain(secret);
+  expect(har).toContain(fingerprintOf(code));
+  await expect(page.getByTestId('traffic-export')).toContainText('replaced by fingerprints');
 });
 
 test('a mistaken client: JSON body, a code sent twice, two racing refreshes', async ({
