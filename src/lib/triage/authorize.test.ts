@@ -58,3 +58,48 @@ describe('triageAuthorize', () => {
     expect(triageAuthorize({ redirectUri: 'https://x.example/cb/', scope: 'read' })).toEqual([]);
   });
 });
+
+describe('triageAuthorize: what it says, word for word', () => {
+  it('names every unknown scope, quotes the first as PandaDoc would, and shows the split', () => {
+    expect(triageAuthorize({ redirectUri: registered, scope: 'read+openid+webhook' })).toEqual([
+      {
+        rule: 'bad_scope_name',
+        severity: 'error',
+        title: 'PandaDoc does not know the scope “openid”, “webhook”',
+        cause:
+          "PandaDoc's scopes are read, write and read+write. It answers this authorize request with an error page (\"'openid' is not a valid scope.\") and never redirects back.",
+        next: 'Ask for read+write (or read) only.',
+        evidence: ['scope as sent, form-decoded and split on spaces: read, openid, webhook'],
+        docs: 'https://developers.pandadoc.com/reference/authentication-process',
+      },
+    ]);
+  });
+
+  it('says how the redirect URI differs and what to use instead', () => {
+    const sent = `${registered}/`;
+    expect(
+      triageAuthorize({ redirectUri: sent, scope: 'read', registeredRedirectUri: registered }),
+    ).toEqual([
+      {
+        rule: 'redirect_uri_mismatch',
+        severity: 'error',
+        title: 'This redirect_uri does not match the one registered for the app',
+        cause:
+          'PandaDoc compares them character by character and shows an error page on a mismatch, with no redirect back. Trailing slash: only the first ends the path with "/".',
+        next: `Use exactly ${registered}, or change the app's settings.`,
+        evidence: [`sent: ${sent}`, `registered: ${registered}`],
+        docs: 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2',
+      },
+    ]);
+  });
+
+  it('does not compare when no registered URI is known, and reports both problems together', () => {
+    expect(triageAuthorize({ redirectUri: 'x', scope: 'read' })).toEqual([]);
+    const both = triageAuthorize({
+      redirectUri: 'x',
+      scope: 'openid',
+      registeredRedirectUri: registered,
+    });
+    expect(both.map((d) => d.rule)).toEqual(['bad_scope_name', 'redirect_uri_mismatch']);
+  });
+});
