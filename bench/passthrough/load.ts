@@ -26,6 +26,8 @@ export interface LoadOptions {
   connections: number;
   durationMs: number;
   expectStatus?: number;
+  /** Each connection waits this long after an answer before its next request (0: at once). */
+  thinkMs?: number;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -61,6 +63,7 @@ export function runLoad({
   connections,
   durationMs,
   expectStatus = 200,
+  thinkMs = 0,
 }: LoadOptions): Promise<LoadResult> {
   const payload = Buffer.from(request, 'latin1');
   const latencies: number[] = [];
@@ -93,7 +96,8 @@ export function runLoad({
         sentAt = performance.now();
         socket.write(payload);
       };
-      socket.on('connect', send);
+      // Paced connections start spread over one think time, not all in the same instant.
+      socket.on('connect', () => (thinkMs ? setTimeout(send, Math.random() * thinkMs) : send()));
       socket.on('data', (chunk: Buffer) => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
         for (;;) {
@@ -111,7 +115,8 @@ export function runLoad({
             socket.end();
             return;
           }
-          send();
+          if (thinkMs) setTimeout(send, thinkMs);
+          else send();
         }
       });
       socket.on('error', () => {
