@@ -1,3 +1,4 @@
+// @vitest-environment node
 /**
  * The diagnosis of HAR files recorded for real (Playwright's recordHar on Chromium against the
  * simulator: e2e/fixtures/har), read the way the app and the CLI read them, in small chunks.
