@@ -1,11 +1,11 @@
 import type { SecretSource, UpstreamExchange } from './api/wire.ts';
-import type { HistoryStore } from './storage/history.ts';
+import type { HistoryCursor, HistoryStore } from './storage/history.ts';
 import type { Profile, ProfileSession } from './storage/index.ts';
 import type { HistoryEntry, HistoryKind } from './triage/history.ts';
 import type { Diagnosis } from './triage/types.ts';
 import type { Judged } from './verdict/judge.ts';
 
-/** How many entries the History panel shows at a time. */
+/** How many entries a first load reads at least (whole pages: see storage/history.ts). */
 export const HISTORY_WINDOW = 100;
 
 export interface TimelineDeps {
@@ -18,32 +18,87 @@ export interface TimelineDeps {
 }
 
 /**
- * The active profile's timeline (newest first, a window of it) and the one place where calls are
- * recorded and triaged. Entries carry fingerprints, never secrets.
+ * The active profile's timeline and the one place where calls are recorded and triaged. Entries
+ * carry fingerprints, never secrets.
+ *
+ * `entries` is the loaded part, newest first: the newest pages, then one older page per `more`
+ * (read by cursor, so loading the 40th page costs what the 2nd did). `total` counts them all, so a
+ * view can size itself for the whole timeline and ask for what comes into sight (`loadTo`).
  */
 export class Timeline {
   entries = $state.raw<HistoryEntry[]>([]);
   total = $state(0);
+  /** A page is being read. */
+  loading = $state(false);
+  #cursor: HistoryCursor | null = null;
+  /** Bumped by every `load`: a page read for an earlier profile (or load) is dropped. */
+  #generation = 0;
+  #pending: Promise<void> | null = null;
 
   constructor(private readonly deps: TimelineDeps) {}
 
+  /** Everything is loaded: `entries` is the whole timeline. */
+  get complete(): boolean {
+    return this.#cursor === null;
+  }
+
   async load(profileId: string, limit = HISTORY_WINDOW): Promise<void> {
+    const generation = ++this.#generation;
+    this.#pending = null;
     try {
-      const { entries, total } = await this.deps.store().recent(profileId, limit);
+      const { entries, next, total } = await this.deps.store().first(profileId, limit);
+      if (generation !== this.#generation) return;
       this.entries = entries;
-      this.total = total;
+      this.#cursor = next;
+      // Once all is read, what was read is the truth (an unreadable entry was skipped).
+      this.total = next === null ? entries.length : Math.max(total, entries.length);
     } catch (error) {
       this.deps.problem(`The history could not be read: ${(error as Error).message}`);
     }
   }
 
+  /** One older page: one read, whatever is loaded already. */
   more(profileId: string): Promise<void> {
-    return this.load(profileId, this.entries.length + HISTORY_WINDOW);
+    if (this.#pending) return this.#pending;
+    const pending = this.#more(profileId).finally(() => {
+      if (this.#pending === pending) this.#pending = null;
+    });
+    this.#pending = pending;
+    return pending;
+  }
+
+  async #more(profileId: string): Promise<void> {
+    const cursor = this.#cursor;
+    if (!cursor || cursor.profileId !== profileId) return;
+    const generation = this.#generation;
+    this.loading = true;
+    try {
+      const { entries, next } = await this.deps.store().older(cursor);
+      if (generation !== this.#generation) return;
+      this.entries = [...this.entries, ...entries];
+      this.#cursor = next;
+      if (next === null) this.total = this.entries.length;
+    } catch (error) {
+      this.deps.problem(`The history could not be read: ${(error as Error).message}`);
+      this.#cursor = null;
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** Loads older pages until entry `index` (newest first) is loaded, or there is no more. */
+  async loadTo(profileId: string, index: number): Promise<void> {
+    while (this.entries.length <= index) {
+      const cursor = this.#cursor;
+      if (cursor?.profileId !== profileId) return;
+      await this.more(profileId);
+      if (this.#cursor === cursor) return; // nothing moved: a reload started, or the read failed
+    }
   }
 
   /** The whole timeline, oldest first: for the support report. */
-  async all(profileId: string): Promise<HistoryEntry[]> {
-    return (await this.deps.store().recent(profileId)).entries.reverse();
+  all(profileId: string): Promise<HistoryEntry[]> {
+    return this.deps.store().all(profileId);
   }
 
   async add(entry: HistoryEntry): Promise<void> {

@@ -1,10 +1,11 @@
-/** Builds the support report: data first (ReportJson), Markdown from it, both scrubbed twice. */
+/** Builds the support report: data first (ReportJson), Markdown from it, both checked for leaks. */
 import type { Header, SecretSource, UpstreamExchange } from '../api/wire.ts';
 import { environmentInfo } from '../oauth/environments.ts';
 import { SECRET_FIELDS } from '../oauth/tokenRequest.ts';
 import { callSecrets } from '../triage/history.ts';
 import { renderMarkdown } from './markdown.ts';
 import { createScrubber, type Scrubber } from './scrub.ts';
+import { digestSteps } from './steps.ts';
 import { REPORT_FORMAT, type ReportCall, type ReportInput, type ReportJson } from './types.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,7 +41,8 @@ function reportCall(
   } catch {
     body = scrub.text(body);
   }
-  return {
+  // A handful of calls: every string of them goes through the generic walk.
+  return scrub.json({
     name,
     startedAt: iso(call.startedAt),
     durationMs: call.durationMs,
@@ -62,7 +64,7 @@ function reportCall(
       : null,
     failure: call.failure,
     secretSource: call.secretSource ?? null,
-  };
+  });
 }
 
 /** Every secret-looking value in the session, so even one the caller forgot is fingerprinted. */
@@ -82,12 +84,15 @@ function sessionSecrets(input: ReportInput): string[] {
 
 /**
  * A support report of one profile's session as Markdown (for a ticket) and JSON (for tools).
- * Async because fingerprints use WebCrypto. Guarantees no value of `input.secrets` appears in either:
- * it throws rather than return a report that would leak.
+ * Async because fingerprints use WebCrypto. Guarantees no value of `input.secrets` appears in either,
+ * in any spelling: it throws rather than return a report that would leak.
+ *
+ * Built in one pass over the history; free-text fields are scrubbed where they enter, and the
+ * finished Markdown (and the JSON text, when `jsonText` writes it) is searched once for every secret.
  */
 export async function buildReport(
   input: ReportInput,
-): Promise<{ markdown: string; json: ReportJson }> {
+): Promise<{ markdown: string; json: ReportJson; jsonText: () => string }> {
   const scrub = await createScrubber([...input.secrets, ...sessionSecrets(input)]);
   const env = environmentInfo(input.profile.environment, input.origin);
   const { exchange, refresh, verify, tokens } = input.session;
@@ -95,43 +100,34 @@ export async function buildReport(
   if (exchange) calls.push(reportCall('exchange', exchange, scrub));
   if (refresh) calls.push(reportCall('refresh', refresh, scrub));
   if (verify) calls.push(reportCall('verify', verify, scrub));
+  const digest = digestSteps(input.history, scrub);
+  const sections = await Promise.all((input.sections ?? []).map((make) => make(scrub)));
 
-  const draft: ReportJson = {
+  const json: ReportJson = {
     format: REPORT_FORMAT,
     generatedAt: iso(input.generatedAt),
-    appVersion: input.appVersion,
-    environment: {
+    appVersion: scrub.text(input.appVersion),
+    environment: scrub.json({
       id: env.id,
       label: env.label,
       authorize: env.authorizeEndpoint,
       token: env.tokenEndpoint,
       api: env.apiBase,
-    },
-    profile: {
+    }),
+    profile: scrub.json({
       name: input.profile.name,
       clientId: input.profile.clientId,
       redirectUri: input.profile.redirectUri,
       scope: input.profile.scope,
-    },
-    steps: input.history.map((h) => ({
-      at: iso(h.at),
-      kind: h.kind,
-      outcome: h.outcome,
-      status: h.status,
-      errorCode: h.errorCode,
-      grant: h.grant,
-      verification: h.verification,
-      durationMs: h.durationMs,
-      clientId: h.clientId,
-      fingerprints: h.fingerprints,
-      note: h.note,
-    })),
+    }),
+    steps: [], // replaced below by every step, made when first read
+    summary: digest.summary,
     calls,
-    diagnoses: input.diagnoses,
+    diagnoses: scrub.json(input.diagnoses),
     tokens: tokens
       ? {
-          tokenType: tokens.tokenType,
-          scope: tokens.scope,
+          tokenType: scrub.text(tokens.tokenType),
+          scope: tokens.scope === null ? null : scrub.text(tokens.scope),
           receivedAt: iso(tokens.receivedAt),
           expiresAt: tokens.expiresAt === null ? null : iso(tokens.expiresAt),
           expiresIn: tokens.expiresIn,
@@ -139,12 +135,25 @@ export async function buildReport(
           refreshToken: tokens.refreshToken === null ? null : scrub.label(tokens.refreshToken),
         }
       : null,
+    sections: sections.map((s) => ({ title: scrub.text(s.title), data: scrub.json(s.data) })),
     utcOffsetMinutes: 0 - new Date(input.generatedAt).getTimezoneOffset() || 0,
   };
-  // Scrub the data, render, and scrub the rendering: nothing a renderer adds can slip through.
-  const json = scrub.json(draft);
-  const markdown = scrub.text(renderMarkdown(json));
-  const leaked = [...scrub.leaks(markdown), ...scrub.leaks(JSON.stringify(json))];
+  // 10,000 steps are made only when the JSON is read (downloaded): the Markdown needs few of them.
+  Object.defineProperty(json, 'steps', { enumerable: true, get: digest.all });
+  const extra = sections.map((s) => ({ ...s, markdown: s.markdown.map(scrub.text) }));
+  // The last line of defence: the finished texts, exactly as they leave, are searched once more.
+  // A leak there is a bug in the scrub above; the text is scrubbed whole, and refused if that fails.
+  let markdown = renderMarkdown(json, digest, extra);
+  if (scrub.leaks(markdown).length > 0) markdown = scrub.text(markdown);
+  refuseLeaks(scrub, markdown);
+  // The JSON text (every step: megabytes at 10,000) is written when it is asked for, and checked then.
+  let text: string | null = null;
+  const jsonText = () => (text ??= refuseLeaks(scrub, JSON.stringify(json, null, 2)));
+  return { markdown, json, jsonText };
+}
+
+function refuseLeaks(scrub: Scrubber, text: string): string {
+  const leaked = scrub.leaks(text);
   if (leaked.length > 0) throw new Error(`report scrub failed for ${leaked.length} secret(s)`);
-  return { markdown, json };
+  return text;
 }

@@ -1,39 +1,9 @@
 /** The report as Markdown for a support ticket: headings, a table of steps, fenced bodies. */
-import { readEntry } from '../triage/history.ts';
 import type { Diagnosis } from '../triage/types.ts';
-import type { ReportCall, ReportJson } from './types.ts';
-
-/** A table cell: no pipes or line breaks to break the row. */
-function cell(value: string | number | null): string {
-  if (value === null || value === '') return '—';
-  return String(value)
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\s*\n\s*/g, ' ');
-}
-
-/** Inline code that survives backticks in the value. */
-function code(value: string): string {
-  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return longest ? `${fence} ${value} ${fence}` : `${fence}${value}${fence}`;
-}
-
-function fenced(text: string, lang = ''): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${text}\n${fence}`;
-}
-
-/** "2025-01-06 10:31:05 UTC" */
-function utc(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 19)} UTC`;
-}
-
-function ms(value: number | null): string {
-  if (value === null) return '—';
-  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
-}
+import { cell, code, fenced, ms, utc } from './md.ts';
+import type { StepsDigest } from './steps.ts';
+import { stepsCoverage, stepsSection } from './stepsMarkdown.ts';
+import type { ReportCall, ReportJson, ReportSection } from './types.ts';
 
 const TITLES: Record<ReportCall['name'], string> = {
   exchange: 'Last exchange (code → tokens)',
@@ -110,7 +80,11 @@ function callSection(c: ReportCall): string[] {
   return [...lines, ''];
 }
 
-export function renderMarkdown(r: ReportJson): string {
+export function renderMarkdown(
+  r: ReportJson,
+  digest: StepsDigest,
+  extra: ReportSection[] = [],
+): string {
   const offset = r.utcOffsetMinutes;
   const sign = offset < 0 ? '−' : '+';
   const localZone = `UTC${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
@@ -120,6 +94,8 @@ export function renderMarkdown(r: ReportJson): string {
     `Generated ${utc(r.generatedAt)} by PandaDoc OAuth Debugger ${r.appVersion}.`,
     '',
     'Client secrets, codes and tokens are never included. Each appears as a fingerprint `[3f9a1c2e…c36a]`: the first 8 hex characters of its SHA-256 and its last 4 characters, so it can be matched against your own logs.',
+    '',
+    stepsCoverage(r),
     '',
     '| | |',
     '|---|---|',
@@ -144,27 +120,13 @@ export function renderMarkdown(r: ReportJson): string {
     );
   }
 
-  out.push('## Steps', '');
-  if (r.steps.length === 0) out.push('No steps recorded.', '');
-  else {
-    out.push(
-      '| # | Time (UTC) | Step | Outcome | Status | Error | Duration | Fingerprints | Note |',
-      '|---|---|---|---|---|---|---|---|---|',
-    );
-    r.steps.forEach((s, i) => {
-      const prints = Object.entries(s.fingerprints)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      out.push(
-        `| ${i + 1} | ${s.at.slice(11, 19)} | ${s.kind} | ${readEntry(s)} | ${cell(s.status)} | ${cell(s.errorCode)} | ${ms(s.durationMs)} | ${cell(prints)} | ${cell(s.note)} |`,
-      );
-    });
-    out.push('');
-  }
+  out.push(...stepsSection(r, digest));
 
   out.push('## Calls', '');
   if (r.calls.length === 0) out.push('No calls recorded.', '');
   for (const c of r.calls) out.push(...callSection(c));
+
+  for (const section of extra) out.push(`## ${section.title}`, '', ...section.markdown, '');
 
   out.push('## Tokens', '');
   if (!r.tokens) out.push('No tokens held.', '');

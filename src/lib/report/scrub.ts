@@ -1,6 +1,10 @@
 /**
  * Replaces every secret the app holds with its fingerprint, in any text or JSON value. The report is
- * pasted into tickets, so this is the last line of defence: it runs on the finished output too.
+ * pasted into tickets, so this is the last line of defence: the finished output is checked too.
+ *
+ * One regular expression finds every spelling of every secret in a single pass over a string, and
+ * short strings (a history note, an error code: the same few repeat across 10,000 steps) are
+ * remembered, so a long history costs one map lookup per field, not one search per secret.
  */
 import { fingerprintAll } from '../fingerprint.ts';
 import { SECRET_FIELDS } from '../oauth/tokenRequest.ts';
@@ -8,6 +12,8 @@ import { REDACTED } from '../api/wire.ts';
 
 /** Values shorter than this are replaced by a plain marker: their fingerprint would show too much. */
 const MIN_FINGERPRINTED = 12;
+/** Strings up to this length are remembered once scrubbed (notes, codes, fingerprints). */
+const MEMO_MAX_LENGTH = 256;
 
 export interface Scrubber {
   /** `[3f9a1c2e…c36a]` for a known secret, `[secret]` for a short one; the value itself otherwise. */
@@ -19,7 +25,7 @@ export interface Scrubber {
    * field named like a secret (access_token, code…) is hidden even when it is not a known secret.
    */
   json<T>(value: T, opts?: { secretFields?: boolean }): T;
-  /** The secrets still present in `text` (should be none). */
+  /** The secrets still present in `text` in any spelling (should be none). */
   leaks(text: string): string[];
 }
 
@@ -30,6 +36,15 @@ function variants(secret: string): string[] {
   return [...new Set([secret, encodeURIComponent(secret), form, json])];
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One pattern matching any of `needles`, longest first so a secret containing another wins. */
+function anyOf(needles: string[]): RegExp | null {
+  if (needles.length === 0) return null;
+  const sorted = [...needles].sort((a, b) => b.length - a.length);
+  return new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+}
+
 export async function createScrubber(secrets: Iterable<string>): Promise<Scrubber> {
   const all = [...new Set(secrets)].filter((s) => s !== '' && s !== REDACTED);
   const prints = await fingerprintAll(all);
@@ -38,17 +53,28 @@ export async function createScrubber(secrets: Iterable<string>): Promise<Scrubbe
     if (fp === undefined) return value;
     return value.length >= MIN_FINGERPRINTED ? `[${fp}]` : '[secret]';
   };
-  // Longest first, so a secret that contains another is replaced whole.
-  const pairs = all
-    .flatMap((s) => variants(s).map((v) => [v, label(s)] as const))
-    .sort((a, b) => b[0].length - a[0].length);
+  /** Each spelling → the secret it spells. */
+  const spelling = new Map<string, string>();
+  for (const s of all)
+    for (const v of variants(s)) if (!spelling.has(v) || v === s) spelling.set(v, s);
+  const pattern = anyOf([...spelling.keys()]);
+  const raw = anyOf(all);
+  const shortest = Math.min(...[...spelling.keys()].map((v) => v.length));
+  const memo = new Map<string, string>();
 
-  const text = (input: string): string => {
-    let out = input;
-    for (const [needle, replacement] of pairs) out = out.split(needle).join(replacement);
+  const replaceAll = (input: string): string => {
+    if (!pattern || input.length < shortest) return input;
+    let out = input.replace(pattern, (m) => label(spelling.get(m) ?? m));
     // A replacement may itself contain a short secret (a fingerprint's tail): remove until none is left.
-    for (const s of all) {
-      while (out.includes(s)) out = out.split(s).join('');
+    while (raw && out.search(raw) !== -1) out = out.replace(raw, '');
+    return out;
+  };
+  const text = (input: string): string => {
+    if (input.length > MEMO_MAX_LENGTH) return replaceAll(input);
+    let out = memo.get(input);
+    if (out === undefined) {
+      out = replaceAll(input);
+      memo.set(input, out);
     }
     return out;
   };
@@ -79,6 +105,11 @@ export async function createScrubber(secrets: Iterable<string>): Promise<Scrubbe
     return value;
   }
 
-  const leaks = (output: string) => all.filter((s) => output.includes(s));
+  const leaks = (output: string): string[] => {
+    if (!pattern) return [];
+    const found = new Set<string>();
+    for (const m of output.matchAll(pattern)) found.add(spelling.get(m[0]) ?? m[0]);
+    return [...found];
+  };
   return { label, text, json, leaks };
 }

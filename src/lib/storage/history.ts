@@ -4,11 +4,28 @@ import { SCHEMA_VERSION } from './records.ts';
 
 /**
  * A profile's timeline, kept in pages of PAGE_SIZE entries so that appending rewrites one small
- * page rather than the whole history (10,000 entries stay cheap). Entries hold fingerprints, not
- * secrets, so they are stored unsealed.
+ * page rather than the whole history (10,000 entries stay cheap), and reading goes page by page
+ * from the newest (`first`, then `older` with a cursor): loading more costs one page, not the
+ * prefix. Entries hold fingerprints, not secrets, so they are stored unsealed.
  */
 
 export const PAGE_SIZE = 250;
+
+/**
+ * Where a newest-first read goes on: the next older page to read. Pages are numbered from the
+ * oldest (0) and an append only ever touches the newest, so a cursor stays valid while the
+ * timeline grows.
+ */
+export interface HistoryCursor {
+  profileId: string;
+  page: number;
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  entries: HistoryEntry[];
+  next: HistoryCursor | null;
+}
 
 interface Meta {
   pages: number;
@@ -85,19 +102,53 @@ export class HistoryStore {
     this.#tail.set(id, { meta, page });
   }
 
+  /**
+   * The newest entries, newest first: whole pages, the newest first, until at least `min` entries
+   * (one page when it is full enough). `next` continues with `older`; null when there is no more.
+   */
+  async first(profileId: string, min = 1): Promise<HistoryPage & { total: number }> {
+    this.#tail.delete(profileId); // another tab may have appended
+    const meta = await this.#meta(profileId);
+    const entries: HistoryEntry[] = [];
+    let next: HistoryCursor | null = meta.pages > 0 ? { profileId, page: meta.pages - 1 } : null;
+    while (next && (entries.length < min || entries.length === 0)) {
+      const page = await this.older(next);
+      entries.push(...page.entries);
+      next = page.next;
+    }
+    return { entries, next, total: meta.count };
+  }
+
+  /** The page at `cursor`, newest first, and where the one before it starts: one page read. */
+  async older(cursor: HistoryCursor): Promise<HistoryPage> {
+    const page = await this.#page(cursor.profileId, cursor.page);
+    return {
+      entries: page.reverse(),
+      next: cursor.page > 0 ? { profileId: cursor.profileId, page: cursor.page - 1 } : null,
+    };
+  }
+
+  /** Every entry, oldest first (for the support report): the pages are read all at once. */
+  async all(profileId: string): Promise<HistoryEntry[]> {
+    this.#tail.delete(profileId);
+    const meta = await this.#meta(profileId);
+    const pages = await Promise.all(
+      Array.from({ length: meta.pages }, (_, p) => this.#page(profileId, p)),
+    );
+    return pages.flat();
+  }
+
   /** The newest `limit` entries (or all), newest first. */
   async recent(
     profileId: string,
     limit = Infinity,
   ): Promise<{ entries: HistoryEntry[]; total: number }> {
-    this.#tail.delete(profileId); // another tab may have appended
-    const meta = await this.#meta(profileId);
-    const entries: HistoryEntry[] = [];
-    for (let p = meta.pages - 1; p >= 0 && entries.length < limit; p--) {
-      const page = await this.#page(profileId, p);
-      for (let i = page.length - 1; i >= 0 && entries.length < limit; i--) entries.push(page[i]);
+    if (limit === Infinity) {
+      const entries = (await this.all(profileId)).reverse();
+      return { entries, total: (await this.#meta(profileId)).count };
     }
-    return { entries, total: meta.count };
+    const { entries, total } = await this.first(profileId, limit);
+    return { entries: entries.slice(0, limit), total };
   }
 
   async clear(profileId: string): Promise<void> {
