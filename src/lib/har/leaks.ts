@@ -38,6 +38,10 @@ export class LeakSearch {
 
   /** Every string and key in `root`, with a path such as `log.entries[3].response.headers[2].value`. */
   findAll(root: unknown, limit = 50): LeakReport[] {
+    // One pass over the file exactly as it will be written; only a hit pays for the walk
+    // that names the places.
+    const whole = this.find(JSON.stringify(root) ?? '');
+    if (!whole) return [];
     const leaks: LeakReport[] = [];
     const visit = (node: unknown, path: string) => {
       if (leaks.length >= limit) return;
@@ -56,10 +60,9 @@ export class LeakSearch {
       }
     };
     visit(root, '');
-    // And the file exactly as it will be written, in case a form hides across JSON escaping.
+    // Found in the file but in no single string: it spans JSON escaping or structure.
     if (leaks.length === 0) {
-      const hit = this.find(JSON.stringify(root));
-      if (hit) leaks.push({ path: '(the serialized file)', what: hit.what, form: hit.form });
+      leaks.push({ path: '(the serialized file)', what: whole.what, form: whole.form });
     }
     return leaks;
   }

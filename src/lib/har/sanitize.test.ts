@@ -137,6 +137,8 @@ describe('sanitizeHar', () => {
         headers: [
           { name: 'Authorization', value: `Bearer ${ACCESS}` },
           { name: 'Proxy-Authorization', value: `Basic ${b64(`cid:${SECRET}`)}` },
+          // The official SDK's leftover on token calls: an API key is a secret too.
+          { name: 'Authorization', value: 'API-Key 0123456789abcdef0123' },
         ],
       }),
     );
@@ -146,6 +148,7 @@ describe('sanitizeHar', () => {
     expect(scheme).toBe('Basic');
     expect(Buffer.from(blob, 'base64').toString('utf8')).toBe(`cid:${await fingerprint(SECRET)}`);
     expect(headers[1].value).not.toContain(b64(`cid:${SECRET}`));
+    expect(headers[2].value).toBe(`API-Key ${await fingerprint('0123456789abcdef0123')}`);
   });
 
   it('replaces a JWT anywhere: a custom header, a vendor field, an HTML body', async () => {
