@@ -1,26 +1,16 @@
-// How the history timeline behaves at 10,000 entries (IndexedDB in memory via fake-indexeddb, so
-// figures compare runs, not browsers).
+// How the history behaves at 10,000 entries (2,000 in --short): appending and paging the store
+// (IndexedDB in memory via fake-indexeddb, so figures compare runs, not browsers), and building the
+// support report against an empty history.
 import 'fake-indexeddb/auto';
-import { HistoryStore } from '../src/lib/storage/history.ts';
-import { openKeyValue } from '../src/lib/storage/kv.ts';
-import type { HistoryEntry } from '../src/lib/triage/history.ts';
+import { buildReport } from '../src/lib/report/buildReport.ts';
+import { HistoryStore, PAGE_SIZE } from '../src/lib/storage/history.ts';
+import { openKeyValue, type KeyValue } from '../src/lib/storage/kv.ts';
+import { reportInput, syntheticEntry } from './historyFixture.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
-const entry = (n: number): HistoryEntry => ({
-  id: crypto.randomUUID(),
-  profileId: 'bench',
-  at: Date.now() + n,
-  kind: (['exchange', 'refresh', 'verify'] as const)[n % 3],
-  outcome: n % 7 ? 'ok' : 'error',
-  status: n % 7 ? 200 : 400,
-  errorCode: n % 7 ? null : 'invalid_grant',
-  grant: n % 3 === 2 ? null : n % 7 ? 'spent' : 'rejected',
-  verification: false,
-  durationMs: 12.3,
-  clientId: 'sim-demo-client-0d6f3b',
-  fingerprints: { refreshToken: '3f9a1c2e…c36a', newRefreshToken: '0b1d2e3f…9a8b' },
-  note: 'refresh_token grant',
-});
+const MARKDOWN_BUDGET_KB = 64;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -28,32 +18,119 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-export const run: BenchCase = async ({ short }) => {
-  const n = short ? 2_000 : 10_000;
+/** A key-value store that counts its reads. */
+function counting(kv: KeyValue): KeyValue & { reads: number } {
+  const c = { ...kv, reads: 0, get: (k: string) => ((c.reads += 1), kv.get(k)) };
+  return c;
+}
+
+async function storeRows(n: number): Promise<BenchRow[]> {
   const store = new HistoryStore(await openKeyValue());
-  for (let i = 0; i < n; i++) await store.append(entry(i));
+  for (let i = 0; i < n; i++) await store.append(syntheticEntry(i));
   const samples: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
-    await store.append(entry(n + i));
+    await store.append(syntheticEntry(n + i));
     samples.push(performance.now() - t0);
   }
-  samples.sort((a, b) => a - b);
-  const fresh = new HistoryStore(await openKeyValue());
-  const rows: BenchRow[] = [
-    { group: 'history', name: `append at ${n}: median`, value: samples[100] ?? 0, unit: 'ms' },
+  const kv = counting(await openKeyValue());
+  const fresh = new HistoryStore(kv);
+  // The first page, then every older page by cursor: the last costs what the second did.
+  const first: number[] = [];
+  for (let i = 0; i < 5; i++) first.push(await time(() => fresh.first('bench', 100)));
+  let { next } = await fresh.first('bench', 100);
+  const pages: number[] = [];
+  let reads = 0;
+  while (next) {
+    const cursor = next;
+    const before = kv.reads;
+    const t0 = performance.now();
+    ({ next } = await fresh.older(cursor));
+    pages.push(performance.now() - t0);
+    reads = Math.max(reads, kv.reads - before);
+  }
+  const last = median(pages.slice(-5));
+  return [
+    { group: 'history', name: `append at ${n}: median`, value: median(samples), unit: 'ms' },
+    { group: 'history', name: `load newest 100 of ${n}`, value: median(first), unit: 'ms' },
     {
       group: 'history',
-      name: `load newest 100 of ${n}`,
-      value: await time(() => fresh.recent('bench', 100)),
-      unit: 'ms',
+      name: `older page by cursor at the end / first page`,
+      value: last / median(first),
+      unit: 'ratio',
+      goal: '≤ 2×',
+      met: last / median(first) <= 2,
+      gated: false,
+      note: `${pages.length} pages of ${PAGE_SIZE}; ${last.toFixed(2)} / ${median(first).toFixed(2)} ms`,
+    },
+    {
+      group: 'history',
+      name: 'store reads per older page',
+      value: reads,
+      unit: 'count',
+      goal: '1',
+      met: reads === 1,
+      gated: true,
     },
     {
       group: 'history',
       name: `load all ${n + 200}`,
-      value: await time(() => fresh.recent('bench')),
+      value: await time(() => fresh.all('bench')),
       unit: 'ms',
     },
   ];
-  return rows;
+}
+
+async function reportRows(n: number, short: boolean): Promise<BenchRow[]> {
+  const empty = await reportInput(0);
+  const full = await reportInput(n);
+  const times = { empty: [] as number[], full: [] as number[] };
+  let markdown = '';
+  // Warm up both, then alternate: the machine's load falls on both sides alike.
+  for (let i = 0; i < 3; i++) await Promise.all([buildReport(empty), buildReport(full)]);
+  for (let i = 0; i < (short ? 9 : 31); i++) {
+    times.empty.push(await time(() => buildReport(empty)));
+    times.full.push(
+      await time(async () => {
+        markdown = (await buildReport(full)).markdown;
+      }),
+    );
+  }
+  const built = await buildReport(full);
+  const json = await time(async () => void built.jsonText());
+  const ratio = median(times.full) / median(times.empty);
+  const kb = Buffer.byteLength(markdown) / 1024;
+  return [
+    {
+      group: 'history',
+      name: `support report at ${n} entries / empty`,
+      value: ratio,
+      unit: 'ratio',
+      goal: '≤ 2×',
+      met: ratio <= 2,
+      gated: false,
+      note: `medians ${median(times.full).toFixed(2)} / ${median(times.empty).toFixed(2)} ms`,
+    },
+    {
+      group: 'history',
+      name: `support report Markdown at ${n} entries`,
+      value: Math.round(kb * 10) / 10,
+      unit: 'KB',
+      goal: `≤ ${MARKDOWN_BUDGET_KB} KB`,
+      met: kb <= MARKDOWN_BUDGET_KB,
+      gated: true,
+    },
+    {
+      group: 'history',
+      name: `support report JSON text at ${n} entries (on download)`,
+      value: json,
+      unit: 'ms',
+      note: `${(Buffer.byteLength(built.jsonText()) / 2 ** 20).toFixed(1)} MB, every step`,
+    },
+  ];
+}
+
+export const run: BenchCase = async ({ short }) => {
+  const n = short ? 2_000 : 10_000;
+  return [...(await storeRows(n)), ...(await reportRows(n, short))];
 };

@@ -8,6 +8,7 @@ import type { BenchCase, BenchRow } from './types.ts';
 /** Each case lives in bench/<name>.bench.ts and exports `run: BenchCase`. Order = table order. */
 const CASES: Array<[string, () => Promise<{ run: BenchCase }>]> = [
   ['history', () => import('./history.bench.ts')],
+  ['browser', () => import('./browser.bench.ts')],
   ['capture', () => import('./capture.bench.ts')],
   ['passthrough', () => import('./passthrough.bench.ts')],
   ['har', () => import('./har.bench.ts')],
