@@ -33,6 +33,8 @@ const FORM = /^[\w.[\]%-]+=[^&\s]*(?:&[\w.[\]%-]+=[^&\s]*)*$/;
 const EMBEDDED_PARAM =
   /(?:^|[?&#\s'";,])((?:client_secret|code|access_token|refresh_token|id_token|code_verifier|password)=)([^&#\s'";,]+)/gi;
 const EMBEDDED_BEARER = /\bBearer\s+([\w.~+/=-]{8,})/g;
+/** A multipart/form-data part: its name, then after a blank line its value (to the line end). */
+const MULTIPART_FIELD = /name="([^"]+)"[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)/g;
 const EMBEDDED_JSON = /"(\w+)"\s*:\s*"((?:[^"\\]|\\.){8,}?)"/g;
 
 export function collectSecrets(root: unknown): CollectedSecrets {
@@ -107,6 +109,9 @@ export function collectSecrets(root: unknown): CollectedSecrets {
       } catch {
         // Truncated or not JSON: scanned as text.
       }
+    }
+    if (text.includes('Content-Disposition')) {
+      for (const m of text.matchAll(MULTIPART_FIELD)) pair(m[1], m[2], 'http', depth);
     }
     if (!text.includes('=') && !text.includes('":') && !text.includes('Bearer')) return;
     for (const m of text.matchAll(EMBEDDED_PARAM)) {

@@ -204,6 +204,27 @@ describe('sanitizeHar', () => {
     ]);
   });
 
+  it('replaces a password in a multipart form body', async () => {
+    const body = [
+      '--XyZ',
+      'Content-Disposition: form-data; name="username"',
+      '',
+      'dana',
+      '--XyZ',
+      'Content-Disposition: form-data; name="password"',
+      '',
+      'Tr0ub4dor&3',
+      '--XyZ--',
+      '',
+    ].join('\r\n');
+    const e = entry({
+      method: 'POST',
+      postData: { mimeType: 'multipart/form-data; boundary=XyZ', text: body },
+    });
+    const text = (await sanitized(harOf(e))).log.entries[0].request.postData?.text ?? '';
+    expect(text).toBe(body.replace('Tr0ub4dor&3', await fingerprint('Tr0ub4dor&3')));
+  });
+
   it('replaces cookies in Cookie and Set-Cookie headers and in the cookies arrays', async () => {
     const session = 'sess-0123456789abcdef';
     const e = entry(
