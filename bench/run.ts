@@ -13,6 +13,7 @@ const CASES: Array<[string, () => Promise<{ run: BenchCase }>]> = [
   ['passthrough', () => import('./passthrough.bench.ts')],
   ['har', () => import('./har.bench.ts')],
   ['har-sanitize', () => import('./har-sanitize.bench.ts')],
+  ['simulator', () => import('./simulator.bench.ts')],
 ];
 
 const short = process.argv.includes('--short');

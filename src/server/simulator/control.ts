@@ -5,13 +5,15 @@
  *
  *   GET  /sim/_control                → ControlState
  *   PUT  /sim/_control                → JSON patch of settings, validated → ControlState (400 if bad)
- *   POST /sim/_control/reset          → settings as launched, clock offset 0 → ControlState
+ *   POST /sim/_control/reset          → settings as launched, clock offset 0, expired codes and
+ *                                       tokens dropped (live ones kept) → ControlState
+ *   POST /sim/_control/forget         → every code and token forgotten, as a restart would → ControlState
  *   POST /sim/_control/advance-clock  → {"ms": number} → ControlState
  */
 import { Hono } from 'hono';
 import type { ApiErrorBody } from '../../lib/api/wire.ts';
 import { parseSettingsPatch, settingsValues, type SimulatorSettingsValues } from './settings.ts';
-import { MAX_CLOCK_OFFSET_MS, type SimulatorCore } from './state.ts';
+import { MAX_CLOCK_OFFSET_MS, type SimulatorCore, type StoreSizes } from './state.ts';
 
 /** One step may cross the whole allowed range (from ten years behind to ten years ahead). */
 export const MAX_CLOCK_STEP_MS = 2 * MAX_CLOCK_OFFSET_MS;
@@ -24,6 +26,8 @@ export interface ControlState {
   clockOffsetMs: number;
   /** The simulator's current time (real time plus the offset), ISO 8601. */
   simulatedTime: string;
+  /** Codes and tokens held now, and the caps on them. */
+  grants: StoreSizes;
 }
 
 function bad(message: string): ApiErrorBody {
@@ -45,6 +49,7 @@ export function createControl(core: SimulatorCore): Hono {
     launchSettings: settingsValues(core.launchSettings),
     clockOffsetMs: core.clockOffsetMs,
     simulatedTime: new Date(core.time()).toISOString(),
+    grants: core.grantSizes(),
   });
   const noStore = { 'Cache-Control': 'no-store' };
 
@@ -61,6 +66,11 @@ export function createControl(core: SimulatorCore): Hono {
 
   app.post('/reset', (c) => {
     core.resetControls();
+    return c.json(state(), 200, noStore);
+  });
+
+  app.post('/forget', (c) => {
+    core.forgetGrants();
     return c.json(state(), 200, noStore);
   });
 

@@ -15,11 +15,22 @@ import {
   createSettings,
   settingsValues,
 } from './settings.ts';
-import { type JsonResult, TokenStore, oauthError } from './tokens.ts';
+import {
+  type JsonResult,
+  type StoreLimits,
+  type StoreSizes,
+  TokenStore,
+  oauthError,
+} from './tokens.ts';
 
 export type { AuthorizeError, AuthorizeRequest, ParamSource, RegisteredClient };
-export type { JsonBody, JsonResult } from './tokens.ts';
-export { ACCESS_TOKEN_LIFETIME_MS, CODE_LIFETIME_MS, EXPIRES_IN } from './tokens.ts';
+export type { JsonBody, JsonResult, StoreLimits, StoreSizes } from './tokens.ts';
+export {
+  ACCESS_TOKEN_LIFETIME_MS,
+  CODE_LIFETIME_MS,
+  DEFAULT_STORE_LIMITS,
+  EXPIRES_IN,
+} from './tokens.ts';
 
 /**
  * How far the simulated clock may be from real time, either way: ten years is more than any code
@@ -31,6 +42,8 @@ export interface SimulatorCoreOptions extends RegisteredClient {
   /** Wall clock in ms; defaults to Date.now. The core adds `clockOffsetMs` to it. */
   now?: () => number;
   settings?: Partial<SimulatorSettingsValues>;
+  /** Caps on the codes and token pairs kept at once (DEFAULT_STORE_LIMITS otherwise). */
+  limits?: Partial<StoreLimits>;
 }
 
 export type ConsentDescriptor = { kind: 'consent'; request: AuthorizeRequest; user: DemoUser };
@@ -56,7 +69,7 @@ export class SimulatorCore {
   private readonly clients = new Map<string, RegisteredClient>();
   private readonly store: TokenStore;
 
-  constructor({ now = Date.now, settings, ...client }: SimulatorCoreOptions) {
+  constructor({ now = Date.now, settings, limits, ...client }: SimulatorCoreOptions) {
     this.now = now;
     this.settings = createSettings(settings);
     this.launchSettings = Object.freeze(settingsValues(this.settings));
@@ -64,6 +77,7 @@ export class SimulatorCore {
       () => this.time(),
       () => this.settings.scopeStyle,
       () => this.settings.accessTokenLifetimeSeconds,
+      limits,
     );
     this.registerClient(client);
   }
@@ -93,13 +107,18 @@ export class SimulatorCore {
     return Number.isFinite(ms) && Math.abs(this.clockOffsetMs + ms) <= MAX_CLOCK_OFFSET_MS;
   }
 
-  /** Moves the simulated clock; a RangeError (and no move) past MAX_CLOCK_OFFSET_MS. */
+  /**
+   * Moves the simulated clock; a RangeError (and no move) past MAX_CLOCK_OFFSET_MS. Moving it back
+   * first drops whatever has expired, as PandaDoc's clock never runs backwards: expired stays
+   * expired.
+   */
   advanceClock(ms: number): void {
     if (!this.canAdvanceClock(ms)) {
       throw new RangeError(
         `The simulated clock may be at most ${MAX_CLOCK_OFFSET_MS} ms from real time.`,
       );
     }
+    if (ms < 0) this.store.sweep();
     this.clockOffsetMs += ms;
   }
 
@@ -109,10 +128,25 @@ export class SimulatorCore {
     this.clockOffsetMs = 0;
   }
 
-  /** Settings back to how the simulator started, and the clock back to real time. */
+  /**
+   * Settings back to how the simulator started, and the clock back to real time. Every code and
+   * access token that has expired by the clock as it was is dropped first, so rewinding the clock
+   * never revives one (an 11-minute-old code stays expired); live ones are kept.
+   */
   resetControls(): void {
+    this.store.sweep();
     Object.assign(this.settings, this.launchSettings);
     this.clockOffsetMs = 0;
+  }
+
+  /** Forget every code and token (the clock and settings stay as they are). */
+  forgetGrants(): void {
+    this.store.clear();
+  }
+
+  /** How many codes and tokens are held, and the caps. */
+  grantSizes(): StoreSizes {
+    return this.store.sizes();
   }
 
   /**
