@@ -2,6 +2,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { loadConfig } from './src/server/config.ts';
 import { mountOnConnect } from './src/server/connect.ts';
+import { precompress } from './src/server/precompress.ts';
 
 const config = loadConfig(process.env);
 
@@ -16,7 +17,8 @@ function localServer(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [svelte(), localServer()],
+  // precompress: .br and .gz copies of the build's text files, served by src/server/pages.ts.
+  plugins: [svelte(), localServer(), precompress()],
   // cors: false — Vite's own CORS middleware would grant preflights to any origin before our
   // server's cross-site guard runs.
   server: { host: config.host, port: config.port, strictPort: true, cors: false },

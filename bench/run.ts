@@ -14,6 +14,7 @@ const CASES: Array<[string, () => Promise<{ run: BenchCase }>]> = [
   ['har', () => import('./har.bench.ts')],
   ['har-sanitize', () => import('./har-sanitize.bench.ts')],
   ['simulator', () => import('./simulator.bench.ts')],
+  ['assets', () => import('./assets.bench.ts')],
 ];
 
 const short = process.argv.includes('--short');
