@@ -11,7 +11,7 @@ import type { Diagnosis, TriageContext } from '../triage/types.ts';
 import { classifyCall, type Verdict } from '../verdict/index.ts';
 import { judgeCaptured } from '../traffic/triageCalls.ts';
 import type { WireEntry } from '../triage/rules/wire.ts';
-import { regionOf, whereOf } from './roles.ts';
+import { headerValue, regionOf, whereOf } from './roles.ts';
 import type { Story, StoryItem } from './story.ts';
 import type { EvidenceStep, StepKind } from './types.ts';
 
@@ -113,6 +113,22 @@ function historyKind(kind: StepKind): HistoryLike['kind'] {
   return kind;
 }
 
+/** The client_id a call sent: in its form, or as the user of HTTP Basic authentication. */
+export function clientIdOf(a: StoryItem): string | null {
+  const inForm = a.params.get('client_id');
+  if (inForm) return inForm;
+  const basic = /^Basic\s+(\S+)/i.exec(
+    headerValue(a.exchange.request.headers, 'authorization') ?? '',
+  );
+  if (!basic?.[1]) return null;
+  try {
+    const user = atob(basic[1]).split(':')[0];
+    return user ? decodeURIComponent(user) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function asHistory(a: AnalyzedItem): HistoryLike {
   return {
     at: a.exchange.startedAt,
@@ -121,7 +137,7 @@ export function asHistory(a: AnalyzedItem): HistoryLike {
     status: a.step.status,
     errorCode: a.step.errorCode,
     fingerprints: a.prints,
-    clientId: a.params.get('client_id'),
+    clientId: clientIdOf(a),
   };
 }
 
@@ -148,7 +164,16 @@ function contextFor(
   const context: TriageContext = {
     history: before.map(asHistory),
     profile: {
-      clientId: a.params.get('client_id') ?? authorize?.params.get('client_id') ?? '',
+      // Unknown is taken as "the same app as before": no mismatch is claimed without both ids.
+      clientId:
+        clientIdOf(a) ??
+        authorize?.params.get('client_id') ??
+        before
+          .filter((b) => isTokenKind(b.kind))
+          .map(clientIdOf)
+          .filter((id) => id !== null)
+          .at(-1) ??
+        '',
       redirectUri: authorize?.params.get('redirect_uri') ?? '',
       environment: env,
     },

@@ -11,14 +11,15 @@ import { readHarText } from './readHar.ts';
 import { sanitizeEvidence } from './sanitized.ts';
 
 const dir = new URL('../../../e2e/fixtures/har/', import.meta.url);
-const text = (name: string) => readFileSync(new URL(`${name}.chromium.har`, dir), 'utf8');
+const text = (name: string, tool = 'chromium') =>
+  readFileSync(new URL(`${name}.${tool}.har`, dir), 'utf8');
 const secrets = JSON.parse(readFileSync(new URL('secrets.json', dir), 'utf8')) as Record<
   string,
   string[]
 >;
 
-async function diagnose(name: string) {
-  const read = readHarText(text(name), 4096);
+async function diagnose(name: string, tool = 'chromium') {
+  const read = readHarText(text(name, tool), 4096);
   if (!read.ok) throw new Error(read.error.message);
   return { evidence: read.evidence, report: await diagnoseEvidence(read.evidence) };
 }
@@ -57,6 +58,20 @@ describe('recorded HAR fixtures', () => {
     const race = report.diagnoses.find((d) => d.rule === 'refresh_race');
     expect(race?.title).toBe('Two refreshes raced with the same refresh token');
     expect(race?.evidence.at(-1)).toMatch(/started \d+ ms after entry \d+/);
+  });
+
+  it('Firefox’s and mitmproxy’s shapes of the same recordings give the same findings', async () => {
+    const firefox = (await diagnose('customer-double-callback', 'firefox')).report;
+    expect(firefox.detail).toMatch(/^HAR 1\.2 from Firefox/);
+    expect(firefox.diagnoses.filter((d) => d.severity === 'error').map((d) => d.rule)).toEqual([
+      'code_reused',
+    ]);
+    const mitm = (await diagnose('customer-refresh-race', 'mitmproxy')).report;
+    expect(mitm.detail).toMatch(/^HAR 1\.2 from mitmproxy/);
+    // Its refreshes authenticate with HTTP Basic: the client_id is read from there, so no
+    // "another app's token" is claimed.
+    const errors = mitm.diagnoses.filter((d) => d.severity === 'error').map((d) => d.rule);
+    expect(errors.sort()).toEqual(['refresh_race', 'token_after_refresh']);
   });
 
   it('no raw secret of the recording anywhere in the diagnosis or its Markdown', async () => {
