@@ -128,6 +128,7 @@ export function fetchSnippet(step: CodeStep): string {
   const header = [`// ${TITLE[step.kind]}`, varsComment(step), '// Node 18+: fetch is built in.'];
   if (step.kind === 'exchange' || step.kind === 'refresh') {
     return `${header.join('\n')}
+
 ${ENV_HELPER}
 
 const baseUrl = ${baseUrl(step)};
@@ -145,6 +146,7 @@ console.log(JSON.stringify({ status: res.status, body: await res.json() }));
   const path = step.kind === 'verify' ? '/public/v1/members/current' : step.path;
   const method = step.kind === 'verify' ? 'GET' : step.method;
   return `${header.join('\n')}
+
 ${ENV_HELPER}
 
 const baseUrl = ${baseUrl(step)};
