@@ -104,4 +104,25 @@ describe('toHar', () => {
     for (const s of secrets) expect(findSecret(written, s), s).toBeNull();
     expect(reread.log.entries.map((e) => e.response.status)).toEqual([200, 200, 200, 0]);
   });
+
+  it('still writes a valid HAR for pasted evidence with no time and a relative URL', () => {
+    const har = toHar([
+      {
+        startedAt: Number.NaN,
+        durationMs: Number.NaN,
+        request: { method: 'POST', url: '/oauth2/access_token', headers: [], body: 'code=x' },
+        response: {
+          status: 400,
+          statusText: '',
+          headers: [],
+          body: '{"error":"invalid_grant"}',
+          truncated: false,
+        },
+        failure: null,
+      },
+    ]);
+    expect(checkHar(JSON.parse(JSON.stringify(har))).issues).toEqual([]);
+    expect(har.log.entries[0].startedDateTime).toBe('1970-01-01T00:00:00.000Z');
+    expect(har.log.entries[0].request.queryString).toEqual([]);
+  });
 });

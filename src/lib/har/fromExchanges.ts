@@ -84,10 +84,12 @@ function noAnswer({ failure }: Exchange): Response {
 
 function toEntry(call: Exchange): Entry {
   const { request, response } = call;
+  const duration = Number.isFinite(call.durationMs) && call.durationMs >= 0 ? call.durationMs : 0;
   const body = request.body;
   const entry: Entry = {
-    startedDateTime: new Date(call.startedAt).toISOString(),
-    time: call.durationMs,
+    // Pasted evidence may not say when it happened: the epoch, rather than an invalid date.
+    startedDateTime: new Date(Number.isFinite(call.startedAt) ? call.startedAt : 0).toISOString(),
+    time: duration,
     request: {
       method: request.method,
       url: request.url,
@@ -117,7 +119,7 @@ function toEntry(call: Exchange): Entry {
         }
       : noAnswer(call),
     cache: {},
-    timings: { send: 0, wait: call.durationMs, receive: 0 },
+    timings: { send: 0, wait: duration, receive: 0 },
   };
   const data = postData(call);
   if (data) entry.request.postData = data;
