@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDebugger } from './helpers.ts';
@@ -145,5 +146,73 @@ test('a large HAR is read in a worker, with progress, and nothing is sent anywhe
     expect(sent).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the support report carries the evidence diagnosis, fingerprints only', async ({ page }) => {
+  await openDebugger(page);
+  const ev = section(page);
+  await ev
+    .getByLabel('Evidence file (HAR, JSON or text)')
+    .setInputFiles(fixture('customer-refresh-race.chromium.har'));
+  await expect(ev.getByRole('heading', { name: '2 problems found' })).toBeVisible();
+  const report = page.getByRole('region', { name: 'Support report' });
+  await report.getByRole('button', { name: 'Build report' }).click();
+  const preview = report.getByTestId('report-preview');
+  await expect(preview).toContainText('## Evidence diagnosis');
+  await expect(preview).toContainText(
+    '#### Error: Two refreshes raced with the same refresh token',
+  );
+  const text = (await preview.textContent()) ?? '';
+  const secrets = JSON.parse(readFileSync(fixture('secrets.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
+  for (const s of secrets['customer-refresh-race'] ?? []) expect(text).not.toContain(s);
+});
+
+test.describe('axe on the evidence section', () => {
+  // The pages' CSP is script-src 'self': axe is injected as an inline script.
+  test.use({ bypassCSP: true });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`a diagnosis, ${colorScheme}`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme });
+      await openDebugger(page);
+      const ev = section(page);
+      await ev
+        .getByLabel('Evidence file (HAR, JSON or text)')
+        .setInputFiles(fixture('customer-double-callback.chromium.har'));
+      await expect(ev.getByRole('heading', { name: '1 problem found' })).toBeVisible();
+      await page.evaluate(() => {
+        for (const d of document.querySelectorAll('#evidence details'))
+          (d as HTMLDetailsElement).open = true;
+      });
+      await page.addScriptTag({
+        path: createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+      });
+      const serious = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (
+                c: object,
+                o: object,
+              ) => Promise<{
+                violations: Array<{
+                  id: string;
+                  impact: string | null;
+                  nodes: Array<{ target: unknown }>;
+                }>;
+              }>;
+            };
+          }
+        ).axe;
+        const r = await axe.run({ include: [['#evidence']] }, { resultTypes: ['violations'] });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      });
+      expect(serious).toEqual([]);
+    });
   }
 });
