@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { expect, type Page, test } from '@playwright/test';
 import { openDebugger, step } from './helpers.ts';
 import { seedHistory } from './seedHistory.ts';
@@ -95,4 +96,28 @@ test('10,000 entries: the mouse wheel scrolls to the oldest, loading one page at
   const reads = Object.entries(await historyReads(page)).filter(([k]) => !k.endsWith(':meta'));
   expect(reads).toHaveLength(N / 250);
   expect(reads.every(([, times]) => times === 1)).toBe(true);
+});
+
+test.describe('axe', () => {
+  // axe is injected as an inline script: only here is the page's CSP bypassed.
+  test.use({ bypassCSP: true });
+
+  test('10,000 entries, scrolled to the middle: no serious or critical axe violation', async ({
+    page,
+  }) => {
+    await box(page).focus();
+    await box(page).evaluate((el) => el.scrollBy(0, el.scrollHeight / 2));
+    const table = step(page, 'History').getByRole('table');
+    await expect(table.getByRole('row', { name: /entry \d+/ }).first()).toBeVisible();
+    await expect(table.getByText('Loading…')).toHaveCount(0, { timeout: 15_000 });
+    await page.addScriptTag({
+      path: createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+    });
+    const violations = (await page.evaluate(`axe
+      .run('#history', { resultTypes: ['violations'] })
+      .then((r) => r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
+    expect(violations).toEqual([]);
+  });
 });

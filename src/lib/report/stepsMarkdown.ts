@@ -50,7 +50,7 @@ function summary(r: ReportJson): string[] {
   if (sum.failures.length === 0) return [...out, 'No step failed.', ''];
   return [
     ...out,
-    '### Failures by kind',
+    '### Failures, by error',
     '',
     '| Step | Status | Error | Times | First (UTC) | Last (UTC) |',
     '|---|---|---|---|---|---|',
