@@ -5,7 +5,7 @@ import type { ServerConfig } from './config.ts';
 import { DATA_HEADERS } from './guards.ts';
 import { upstreamRequestHeaders } from './passthrough/headers.ts';
 import type { FetchLike } from './passthrough/local.ts';
-import { proxy, proxyError, type CallSink } from './passthrough/proxy.ts';
+import { proxy, proxyError, size, type CallSink } from './passthrough/proxy.ts';
 import { passthroughTarget } from './upstreams.ts';
 
 /**
@@ -31,6 +31,9 @@ export interface PassthroughOptions {
   /** Each call through, for the live capture. */
   onCall?: CallSink;
 }
+
+/** Node's request and response, when served by @hono/node-server (not in-process). */
+const bindings = (c: Context) => c.env as Partial<HttpBindings> | undefined;
 
 function withDataHeaders(res: Response): Response {
   for (const [name, value] of Object.entries(DATA_HEADERS)) res.headers.set(name, value);
@@ -75,7 +78,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
     const body = await requestBody(c, max, target.token);
     if (body === 'too large') {
       return withDataHeaders(
-        proxyError(413, 'invalid_request', 'request body larger than 100 MB', true),
+        proxyError(413, 'invalid_request', `request body larger than ${size(max)}`, true),
       );
     }
     const res = await proxy(
@@ -83,7 +86,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         environment: target.environment,
         url: target.url,
         method,
-        headers: upstreamRequestHeaders(c.req.raw.headers),
+        headers: upstreamRequestHeaders(c.req.raw.headers, bindings(c)?.incoming?.rawHeaders),
         body,
         localPath: url.pathname + url.search,
         userAgent: c.req.header('user-agent') ?? null,
@@ -94,7 +97,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         maxBody: max,
         onCall: options.onCall,
         breakClient: () => {
-          const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+          const outgoing = bindings(c)?.outgoing;
           if (!outgoing) return false;
           outgoing.destroy();
           return true;
@@ -108,7 +111,9 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
   const tokenLimit = bodyLimit({
     maxSize: TOKEN_MAX_BODY,
     onError: () =>
-      withDataHeaders(proxyError(413, 'invalid_request', 'body larger than 64 KiB', true)),
+      withDataHeaders(
+        proxyError(413, 'invalid_request', `body larger than ${size(TOKEN_MAX_BODY)}`, true),
+      ),
   });
   for (const base of ['', '/us', '/eu']) {
     app.all(`${base}/oauth2/access_token`, tokenLimit, handle);

@@ -8,7 +8,8 @@ import { STATUS_CODES } from 'node:http';
 import { CAPTURE_BODY_LIMIT } from '../../lib/api/traffic.ts';
 import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
 import { HOP_BY_HOP, headerPairs } from './headers.ts';
-import { OWN_CALL_HEADER, wholeBody } from './local.ts';
+import { wholeBody } from './lightweight.ts';
+import { OWN_CALL_HEADER } from './local.ts';
 import type { CallSink } from './proxy.ts';
 import { BodyTap } from './tap.ts';
 

@@ -20,6 +20,8 @@ describe('upstreamRequestHeaders: an allow-list of end-to-end headers', () => {
       ['Accept', 'application/json'],
       ['User-Agent', 'pandadoc-node-client'],
     ]);
+    const raw = [...sent].flatMap(([name, value]) => [name.toUpperCase(), value]);
+    expect(upstreamRequestHeaders(sent, raw)).toEqual(upstreamRequestHeaders(sent));
     expect(upstreamRequestHeaders(sent)).toEqual([
       ['accept', 'application/json'],
       ['authorization', 'API-Key abc'],

@@ -34,9 +34,20 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
-/** The client's headers that go upstream, in the client's order. */
-export function upstreamRequestHeaders(headers: Headers): Header[] {
+/**
+ * The client's headers that go upstream, in the client's order. `raw`: Node's rawHeaders
+ * ([name, value, name, value…] as received), read directly when the request came over a socket:
+ * a Headers object would first have to be built from them.
+ */
+export function upstreamRequestHeaders(headers: Headers, raw?: readonly string[]): Header[] {
   const out: Header[] = [];
+  if (raw) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (PASSED_REQUEST_HEADERS.has(name)) out.push([name, raw[i + 1]]);
+    }
+    return out;
+  }
   headers.forEach((value, name) => {
     if (PASSED_REQUEST_HEADERS.has(name)) out.push([name, value]);
   });

@@ -11,7 +11,8 @@ import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
 import { Deadline, describeNetworkError, initWithDeadline } from '../forward.ts';
 import { clientResponseHeaders, headerPairs } from './headers.ts';
-import { wholeBody, type FetchLike } from './local.ts';
+import { wholeBody } from './lightweight.ts';
+import type { FetchLike } from './local.ts';
 import { BodyTap, tapped } from './tap.ts';
 
 /** An answer up to this size is read whole before the client gets its status. */
@@ -53,6 +54,10 @@ export function proxyError(status: number, error: string, description: string, c
     { status, headers },
   );
 }
+
+/** 104857600 → "100 MB", 65536 → "64 KiB". */
+export const size = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes / 1024} KiB`;
 
 /** A body for a Response (the DOM types want an ArrayBuffer-backed array; Node's are). */
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -115,7 +120,12 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   } catch (error) {
     deadline.clear();
     if (requestTap && requestTap.size > options.maxBody) {
-      return proxyError(413, 'invalid_request', 'request body larger than 100 MB', true);
+      return proxyError(
+        413,
+        'invalid_request',
+        `request body larger than ${size(options.maxBody)}`,
+        true,
+      );
     }
     const failure: UpstreamFailure = deadline.expired
       ? { kind: 'timeout', message: timeoutMessage }
@@ -185,7 +195,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   // Large: the rest streams through; a break from here on breaks the client's connection too.
   let next = 0;
   let ended = false;
-  const finish = (error?: unknown) => {
+  const finish = (error?: unknown, clientGone = false) => {
     if (ended) return;
     ended = true;
     if (error === undefined) {
@@ -194,12 +204,10 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
     }
     const expired = deadline.expired;
     deadline.cancel(error);
-    record(recorded(tap), {
-      kind: expired ? 'timeout' : 'unreachable',
-      message: expired
-        ? `${timeoutMessage} (the body stopped after ${tap.size} bytes)`
-        : `the answer broke off after ${tap.size} body bytes`,
-    });
+    let message = `the answer broke off after ${tap.size} body bytes`;
+    if (expired) message = `${timeoutMessage} (the body stopped after ${tap.size} bytes)`;
+    if (clientGone) message = `the client closed the connection after ${tap.size} body bytes`;
+    record(recorded(tap), { kind: expired ? 'timeout' : 'unreachable', message });
   };
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -223,7 +231,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
       controller.enqueue(step.value);
     },
     cancel(reason) {
-      finish(reason ?? new Error('the client went away'));
+      finish(reason ?? new Error('the client went away'), true);
       return reader.cancel(reason);
     },
   });
