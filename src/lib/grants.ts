@@ -44,7 +44,7 @@ export async function exchangeCodeRequest(
 }
 
 /** The refresh form: the one place it is built. @see RFC 6749 §6 */
-export function refreshTokenForm(client: ClientCredentials, refreshToken: string): FormFields {
+function refreshTokenForm(client: ClientCredentials, refreshToken: string): FormFields {
   return buildTokenForm({
     grantType: 'refresh_token',
     clientId: client.clientId,

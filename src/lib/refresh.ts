@@ -28,7 +28,7 @@ export type RefreshOutcome =
   /** PandaDoc (or the network) said no; the call is recorded in the session. */
   | { kind: 'failed'; session: ProfileSession; saved: boolean };
 
-export function refreshLockName(profileId: string): string {
+function refreshLockName(profileId: string): string {
   return `pandadoc-oauth-debugger:refresh:${profileId}`;
 }
 

@@ -1,7 +1,9 @@
 /** Server configuration, read once from the environment. Node only. */
 import { parseSettingsPatch, type SimulatorSettingsValues } from './simulator/settings.ts';
 
-export type EnvironmentId = 'simulator' | 'us' | 'eu';
+import type { EnvironmentId } from '../lib/oauth/environments.ts';
+
+export type { EnvironmentId };
 
 export interface ServerConfig {
   host: string;

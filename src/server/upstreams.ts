@@ -1,3 +1,4 @@
+import { PANDADOC_HOSTS, PANDADOC_PATHS } from '../lib/oauth/pandadoc.ts';
 import type { EnvironmentId, ServerConfig } from './config.ts';
 
 /**
@@ -6,8 +7,8 @@ import type { EnvironmentId, ServerConfig } from './config.ts';
  * the incoming request (headers, query, body, path tricks) can choose another host.
  */
 export const UPSTREAM_PATHS = {
-  token: '/oauth2/access_token',
-  currentMember: '/public/v1/members/current',
+  token: PANDADOC_PATHS.token,
+  currentMember: PANDADOC_PATHS.currentMember,
 } as const;
 
 export type UpstreamPath = (typeof UPSTREAM_PATHS)[keyof typeof UPSTREAM_PATHS];
@@ -19,9 +20,8 @@ export function upstreamBase(config: ServerConfig, environment: EnvironmentId): 
       // when the call is served in-process (see passthrough/local.ts).
       return `${config.origin}/sim`;
     case 'us':
-      return 'https://api.pandadoc.com';
     case 'eu':
-      return 'https://api.pandadoc.eu';
+      return PANDADOC_HOSTS[environment].api;
   }
 }
 

@@ -4,7 +4,7 @@ import type { AppConfig, ApiErrorBody, TokenCallResult, UpstreamExchange } from 
 
 /** Calls to this app's own local server. Upstream trouble comes back inside the exchange. */
 
-export class LocalServerError extends Error {
+class LocalServerError extends Error {
   constructor(
     readonly code: 'local_server_down' | 'bad_answer' | string,
     message: string,

@@ -1,22 +1,9 @@
 /** The simulator's control API (/sim/_control): settings, faults, clock. */
 
-export interface SimulatorSettings {
-  membersAuthErrorStatus: 401 | 403;
-  emailVerifiedField: 'email_verified' | 'emails_verified';
-  scopeStyle: 'pandadoc' | 'spec';
-  latencyMs: number;
-  fault:
-    | 'none'
-    | 'server_error'
-    | 'html'
-    | 'malformed_json'
-    | 'truncated_json'
-    | 'reset'
-    | 'rate_limited';
-  faultTarget: 'token' | 'members' | 'both';
-  faultOnce: boolean;
-  accessTokenLifetimeSeconds: number;
-}
+import type { SimulatorSettingsValues as SimulatorSettings } from '../../server/simulator/settings.ts';
+
+/** The simulator's knobs, as the server defines them (a type only: nothing of Node comes along). */
+export type { SimulatorSettings };
 
 export interface SimulatorState {
   settings: SimulatorSettings;

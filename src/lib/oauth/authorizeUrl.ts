@@ -1,4 +1,4 @@
-/** Builds the browser URL for step 1 (authorize), with a plain-language note on every parameter. */
+/** Builds the browser URL for step 2 (authorize), with a plain-language note on every parameter. */
 
 export interface AuthorizeRequest {
   authorizeEndpoint: string;

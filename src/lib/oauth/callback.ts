@@ -1,4 +1,4 @@
-/** Step 2: read what came back from authorize and check it against the request this browser started. */
+/** Step 3: read what came back from authorize and check it against the request this browser started. */
 import { codeShapeWarnings, extractCallbackParams } from './callbackInput.ts';
 import { preview } from './guards.ts';
 

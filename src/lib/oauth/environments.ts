@@ -1,4 +1,5 @@
 /** Where each flow runs: the offline simulator or one of PandaDoc's two regions. */
+import { PANDADOC_HOSTS, PANDADOC_PATHS } from './pandadoc.ts';
 
 export type EnvironmentId = 'simulator' | 'us' | 'eu';
 
@@ -29,8 +30,8 @@ export function environmentInfo(id: EnvironmentId, appOrigin: string): Environme
       return {
         id,
         label: 'Simulator (offline)',
-        authorizeEndpoint: `${base}/oauth2/authorize`,
-        tokenEndpoint: `${base}/oauth2/access_token`,
+        authorizeEndpoint: `${base}${PANDADOC_PATHS.authorize}`,
+        tokenEndpoint: `${base}${PANDADOC_PATHS.token}`,
         apiBase: base,
         description:
           'A built-in imitation of PandaDoc that runs inside this app. No account or network needed; ' +
@@ -41,9 +42,9 @@ export function environmentInfo(id: EnvironmentId, appOrigin: string): Environme
       return {
         id,
         label: 'PandaDoc US',
-        authorizeEndpoint: 'https://app.pandadoc.com/oauth2/authorize',
-        tokenEndpoint: 'https://api.pandadoc.com/oauth2/access_token',
-        apiBase: 'https://api.pandadoc.com',
+        authorizeEndpoint: `${PANDADOC_HOSTS.us.app}${PANDADOC_PATHS.authorize}`,
+        tokenEndpoint: `${PANDADOC_HOSTS.us.api}${PANDADOC_PATHS.token}`,
+        apiBase: PANDADOC_HOSTS.us.api,
         description:
           'The real PandaDoc service, US region (the default). Use the client ID and secret of an ' +
           'app created in your PandaDoc developer dashboard.',
@@ -52,9 +53,9 @@ export function environmentInfo(id: EnvironmentId, appOrigin: string): Environme
       return {
         id,
         label: 'PandaDoc EU',
-        authorizeEndpoint: 'https://app.pandadoc.eu/oauth2/authorize',
-        tokenEndpoint: 'https://api.pandadoc.eu/oauth2/access_token',
-        apiBase: 'https://api.pandadoc.eu',
+        authorizeEndpoint: `${PANDADOC_HOSTS.eu.app}${PANDADOC_PATHS.authorize}`,
+        tokenEndpoint: `${PANDADOC_HOSTS.eu.api}${PANDADOC_PATHS.token}`,
+        apiBase: PANDADOC_HOSTS.eu.api,
         description:
           'The real PandaDoc service, EU region. Accounts and apps live in one region only, so ' +
           'US credentials will not work here.',

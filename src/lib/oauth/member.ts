@@ -1,4 +1,4 @@
-/** Step 4: `GET /public/v1/members/current`, the proof that the access token works. */
+/** Step 6: `GET /public/v1/members/current`, the proof that the access token works. */
 import { isBoolean, isRecord, isString, readJsonBody } from './guards.ts';
 import { describeJsonType, type ExplainedField } from './tokenResponse.ts';
 

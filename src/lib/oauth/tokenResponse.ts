@@ -1,4 +1,4 @@
-/** Step 3, the answer: narrow the token endpoint's response into a TokenSet or a specific failure. */
+/** Step 4, the answer: narrow the token endpoint's response into a TokenSet or a specific failure. */
 import {
   isFiniteNumber,
   isNonEmptyString,

@@ -88,7 +88,7 @@ export function toProfile(value: unknown): Profile | null {
   return isProfile(p) ? p : null;
 }
 
-export function isProfile(value: unknown): value is Profile {
+function isProfile(value: unknown): value is Profile {
   const p = value as Profile | null;
   return (
     typeof p === 'object' &&

@@ -37,7 +37,7 @@ export interface Verdict {
   detail?: string | null;
 }
 
-/** Errors PandaDoc returns before it looks at the code or refresh token (pandadoc-oauth.md §2). */
+/** Errors PandaDoc returns before it looks at the code or refresh token (docs/pandadoc-oauth.md §2). */
 const BEFORE_GRANT_CHECK: ReadonlySet<string> = new Set([
   'invalid_request',
   'unsupported_grant_type',

@@ -1,4 +1,4 @@
-/** The authorize endpoint's parameter rules (/work/shared/pandadoc-oauth.md §1), without HTTP. */
+/** The authorize endpoint's parameter rules (docs/pandadoc-oauth.md §1), without HTTP. */
 import { grantFor, parseScope } from './scope.ts';
 
 export interface RegisteredClient {

@@ -1,17 +1,14 @@
 /**
- * PandaDoc's scope rules (inferred from django-oauth2-provider, see /work/shared/pandadoc-oauth.md §1):
+ * PandaDoc's scope rules (inferred from django-oauth2-provider, see docs/pandadoc-oauth.md §1):
  * read=2, write=4, read+write=6; names are split on spaces after form decoding.
  */
 
-export const READ = 2;
-export const WRITE = 4;
-export const READ_WRITE = READ | WRITE;
+import { SCOPE_BITS } from '../../lib/oauth/scope.ts';
 
-export const SCOPE_BITS: Readonly<Record<string, number>> = {
-  read: READ,
-  write: WRITE,
-  'read+write': READ_WRITE,
-};
+export { SCOPE_BITS };
+export const READ = SCOPE_BITS.read!;
+export const WRITE = SCOPE_BITS.write!;
+export const READ_WRITE = SCOPE_BITS['read+write']!;
 
 export type ScopeStyle = 'pandadoc' | 'spec';
 

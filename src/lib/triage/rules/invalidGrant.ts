@@ -7,8 +7,7 @@ import { attemptOf, clock, describeAttempt, span, type CallFacts, type Rule } fr
 import type { HistoryLike } from '../history.ts';
 import { DOCS, type TriageInput } from '../types.ts';
 
-/** PandaDoc codes live 10 minutes. */
-export const CODE_LIFETIME_MS = 10 * 60 * 1000;
+import { CODE_LIFETIME_MS } from '../../oauth/pandadoc.ts';
 
 const isInvalidGrant = (facts: CallFacts) => facts.error === 'invalid_grant';
 const sentClientId = (input: TriageInput, facts: CallFacts) =>
