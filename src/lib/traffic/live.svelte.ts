@@ -26,6 +26,8 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
 /** How often the live region may speak: a burst of calls is one sentence, not one per row. */
 const ANNOUNCE_EVERY_MS = 3000;
+/** Calls triaged between two yields to the page. */
+const TRIAGE_SLICE = 50;
 
 export const rowLabel = (row: Pick<TrafficRow, 'call' | 'client'>) =>
   `call #${row.call.seq} (${row.client.label})`;
@@ -187,15 +189,19 @@ export class TrafficLive {
     }
     const indexes = rows.flatMap((r, i) => (pending.has(r.call.seq) ? [i] : []));
     if (indexes.length === 0) return;
-    const results = await triageRecording(
-      rows.map((r) => r.call),
-      (_c, i) => rowLabel(rows[i]!),
-      indexes,
-    );
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const bySeq = new Map(indexes.map((i, k) => [rows[i]!.call.seq, results[k]!.diagnoses]));
-    this.rows = this.rows.map((r) =>
-      bySeq.has(r.call.seq) ? { ...r, diagnoses: bySeq.get(r.call.seq)! } : r,
-    );
+    const calls = rows.map((r) => r.call);
+    // Newest first, a slice at a time: a replay of a full ring (a thousand calls) must not
+    // freeze the page, and the calls a person is looking at are diagnosed first.
+    const order = [...indexes].reverse();
+    for (let k = 0; k < order.length; k += TRIAGE_SLICE) {
+      const slice = order.slice(k, k + TRIAGE_SLICE);
+      const results = await triageRecording(calls, (_c, i) => rowLabel(rows[i]!), slice);
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const bySeq = new Map(slice.map((i, j) => [rows[i]!.call.seq, results[j]!.diagnoses]));
+      this.rows = this.rows.map((r) =>
+        bySeq.has(r.call.seq) ? { ...r, diagnoses: bySeq.get(r.call.seq)! } : r,
+      );
+      if (k + TRIAGE_SLICE < order.length) await new Promise((r) => setTimeout(r, 0));
+    }
   }
 }

@@ -72,6 +72,46 @@ export interface TriagedCall {
   diagnoses: Diagnosis[];
 }
 
+interface ReadCall {
+  kind: CaptureKind;
+  verdict: Verdict;
+  fingerprints: HistoryFingerprints;
+  entry: Omit<WireEntry, 'label'>;
+}
+
+// What a call says about itself never changes: read once per call object, so a new call among
+// a thousand costs one read, not a thousand.
+const reads = new WeakMap<UpstreamExchange, Promise<ReadCall>>();
+
+function readCall(call: RecordedCall): Promise<ReadCall> {
+  let p = reads.get(call);
+  if (!p) {
+    p = fingerprintsOf(call).then((fingerprints) => {
+      const kind = captureKind(call);
+      const verdict = judgeCaptured(call, kind);
+      const form = decodeRequestBody(call.request).fields;
+      return {
+        kind,
+        verdict,
+        fingerprints,
+        entry: {
+          at: call.startedAt,
+          kind: kind === 'api' ? 'verify' : kind,
+          outcome: verdict.outcome,
+          status: call.response?.status ?? null,
+          errorCode: verdict.errorCode,
+          fingerprints,
+          clientId: form.find((f) => f.name === 'client_id')?.value ?? null,
+          upstream: call.upstream ?? null,
+          durationMs: call.durationMs,
+        },
+      };
+    });
+    reads.set(call, p);
+  }
+  return p;
+}
+
 /**
  * Triage for every call in `calls` (oldest first), or only for those at `indexes`. Each call's
  * history is the rest of the recording: rules only use what came earlier, except the race rule,
@@ -82,25 +122,11 @@ export async function triageRecording(
   label: CallLabeller = (_c, i) => `call ${i + 1}`,
   indexes?: readonly number[],
 ): Promise<TriagedCall[]> {
-  const kinds = calls.map((c) => captureKind(c));
-  const verdicts = calls.map((c, i) => judgeCaptured(c, kinds[i]));
-  const fps = await Promise.all(calls.map(fingerprintsOf));
-  const entries: WireEntry[] = calls.map((c, i) => {
-    const kind = kinds[i] === 'api' ? 'verify' : kinds[i]!;
-    const form = decodeRequestBody(c.request).fields;
-    return {
-      at: c.startedAt,
-      kind,
-      outcome: verdicts[i]!.outcome,
-      status: c.response?.status ?? null,
-      errorCode: verdicts[i]!.errorCode,
-      fingerprints: fps[i]!,
-      clientId: form.find((f) => f.name === 'client_id')?.value ?? null,
-      upstream: c.upstream ?? null,
-      durationMs: c.durationMs,
-      label: label(c, i),
-    };
-  });
+  const read = await Promise.all(calls.map(readCall));
+  const kinds = read.map((r) => r.kind);
+  const verdicts = read.map((r) => r.verdict);
+  const fps = read.map((r) => r.fingerprints);
+  const entries: WireEntry[] = calls.map((c, i) => ({ ...read[i]!.entry, label: label(c, i) }));
   const wanted = indexes ?? calls.map((_c, i) => i);
   return wanted.map((i) => {
     const call = calls[i]!;
