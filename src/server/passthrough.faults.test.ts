@@ -50,6 +50,16 @@ describe('faults through the pass-through paths (what a PandaDoc client sees)', 
     }
   });
 
+  it('a truncating fault set while a latency drill waits still gives a 502, never a 200', async () => {
+    await set({ latencyMs: 150 });
+    const pending = passToken();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await set({ fault: 'truncated_json' });
+    const t = await pending;
+    expect(t.res.status).toBe(502);
+    expect(JSON.parse(t.text)).toMatchObject({ error: 'upstream_unreachable' });
+  });
+
   it('reset and slow: a clear 502 / 504 in OAuth error form', async () => {
     await set({ fault: 'reset' });
     const reset = await passToken();

@@ -3,8 +3,8 @@
  * sends `${origin}/sim/...` URLs straight to the simulator's Hono app in this process and
  * everything else to the network, so the callers (the pass-through, `forward`) stay one code path
  * and still name the URL they would call. Two faults only a real connection can show (a reset and
- * a body cut off mid-way) still go over the loopback socket, as does any call made while this
- * process is not the one answering at the origin (in-process tests, another port).
+ * a body cut off mid-way) still go over the loopback socket, as do latency drills and any call
+ * made while this process is not the one answering at the origin (in-process tests, another port).
  */
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
@@ -46,10 +46,13 @@ export function localSimulatorFetch({ origin, app, core, network }: LocalSimulat
   const local: FetchLike = (input, init = {}) => {
     const url = urlOf(input);
     if (!url.startsWith(prefix)) return network(input, init);
-    if (SOCKET_FAULTS.has(core.settings.fault)) return loopback(input, init);
-    // Only the latency setting makes the simulator wait; without it there is nothing to time out
-    // (and the signal, often made on demand, is not even looked at).
-    return dispatch(app, url, init, core.settings.latencyMs > 0);
+    // The socket faults need a real connection. With latency the simulator waits before it picks
+    // its fault, so a fault set meanwhile could be one of those: that call takes the socket too
+    // (and the network's abort signal times it out). Otherwise the whole simulator call, fault
+    // choice included, runs synchronously right here: nothing can change in between.
+    const { fault, latencyMs } = core.settings;
+    if (SOCKET_FAULTS.has(fault) || latencyMs > 0) return loopback(input, init);
+    return dispatch(app, url, init);
   };
   return { local, loopback };
 }
@@ -73,14 +76,7 @@ export function servedHere(c: Context, port: number): boolean {
   return env?.incoming?.socket?.localPort === port;
 }
 
-function dispatch(
-  app: FetchApp,
-  url: string,
-  init: RequestInit,
-  mayWait: boolean,
-): Promise<Response> {
-  const signal = mayWait ? (init.signal ?? undefined) : undefined;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+function dispatch(app: FetchApp, url: string, init: RequestInit): Promise<Response> {
   const body = init.body;
   const request =
     body == null || typeof body === 'string' || body instanceof Uint8Array
@@ -91,28 +87,11 @@ function dispatch(
           body ?? null,
         ) as unknown as Request)
       : new Request(url, { ...init, duplex: 'half' } as RequestInit);
-  let answer: Response | Promise<Response>;
   try {
-    answer = app.fetch(request);
+    return Promise.resolve(app.fetch(request));
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-  if (!signal) return Promise.resolve(answer);
-  // Nothing inside the simulator watches the signal: the caller's deadline wins the race.
-  return new Promise<Response>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(answer).then(
-      (res) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(res);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 export interface UpstreamTransport {
