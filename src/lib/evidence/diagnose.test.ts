@@ -285,6 +285,45 @@ describe('whole-recording rules on synthetic recordings', () => {
     expect(hasProblem(r)).toBe(false);
   });
 
+  it('a callback loaded twice but exchanged once is a warning, not an error', async () => {
+    const cb = `${CALLBACK}?state=st-123456&code=${'c'.repeat(40)}`;
+    const r = await diagnose([
+      harEntry(browserGet(authorizeUrl({ redirect_uri: CALLBACK }), T)),
+      harEntry(browserGet(cb, T + 4000)),
+      harEntry(browserGet(cb, T + 5000)),
+    ]);
+    const d = find(r, 'callback_twice');
+    expect(d.severity).toBe('warning');
+    expect(d.entries).toEqual([2, 3]);
+    expect(find(r, 'no_token_call').severity).toBe('info');
+  });
+
+  it('a scope encoded twice is an error', async () => {
+    const auth = browserGet(
+      authorizeUrl({}).replace('scope=read+write', 'scope=read%252Bwrite'),
+      T,
+    );
+    const d = find(await diagnose([harEntry(auth)]), 'scope_encoding');
+    expect(d.severity).toBe('error');
+    expect(d.title).toBe('scope was encoded twice');
+  });
+
+  it('a redirect back to a URL nobody asked for is set aside, not taken for a callback', async () => {
+    const r = await diagnose([
+      harEntry(browserGet(authorizeUrl({ redirect_uri: CALLBACK }), T)),
+      harEntry(browserGet(`https://shop.example/search?code=SUMMER&state=x`, T + 1000)),
+    ]);
+    expect(r.timeline.map((t) => t.kind)).toEqual(['authorize']);
+    expect(r.setAside).toBe(1);
+  });
+
+  it('no PandaDoc traffic at all: an empty story, everything set aside', async () => {
+    const r = await diagnose(noise(T, 6));
+    expect(r.timeline).toEqual([]);
+    expect(r.setAside).toBe(6);
+    expect(hasProblem(r)).toBe(false);
+  });
+
   it('Chrome’s sanitized export: no Authorization headers is said, not guessed around', async () => {
     const call = browserGet(
       'https://api.pandadoc.com/public/v1/members/current',

@@ -74,6 +74,17 @@ describe('recorded HAR fixtures', () => {
     expect(errors.sort()).toEqual(['refresh_race', 'token_after_refresh']);
   });
 
+  it('the debugger’s own normal flow: authorize and callback, no problem (its exchange runs on the server)', async () => {
+    const { report } = await diagnose('app-flow');
+    expect(report.timeline.map((s) => s.kind).slice(0, 3)).toEqual([
+      'authorize',
+      'consent',
+      'callback',
+    ]);
+    expect(report.diagnoses.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(report.diagnoses.map((d) => d.rule)).toContain('no_token_call');
+  });
+
   it('no raw secret of the recording anywhere in the diagnosis or its Markdown', async () => {
     for (const name of ['customer-double-callback', 'customer-refresh-race', 'app-flow']) {
       const { report } = await diagnose(name);
