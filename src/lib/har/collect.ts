@@ -32,7 +32,8 @@ const FORM = /^[\w.[\]%-]+=[^&\s]*(?:&[\w.[\]%-]+=[^&\s]*)*$/;
 /** `name=value` of a secret parameter inside free text: a log line, a curl command, a cookie. */
 const EMBEDDED_PARAM =
   /(?:^|[?&#\s'";,])((?:client_secret|code|access_token|refresh_token|id_token|code_verifier|password)=)([^&#\s'";,]+)/gi;
-const EMBEDDED_BEARER = /\bBearer\s+([\w.~+/=-]{8,})/g;
+/** The token must end there: `Bearer 3f9a1c2e…c36a` is a fingerprint, not a token `3f9a1c2e`. */
+const EMBEDDED_BEARER = /\bBearer\s+([\w.~+/=-]{8,})(?![\w.~+/=…-])/g;
 /** A multipart/form-data part: its name, then after a blank line its value (to the line end). */
 const MULTIPART_FIELD = /name="([^"]+)"[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)/g;
 const EMBEDDED_JSON = /"(\w+)"\s*:\s*"((?:[^"\\]|\\.){8,}?)"/g;
@@ -48,6 +49,7 @@ export function collectSecrets(root: unknown): CollectedSecrets {
     const cred = parseCredential(header);
     if (!cred) return;
     if (cred.basic) {
+      if (cred.basic.password === '' || isPlaceholder(cred.basic.password)) return;
       add(cred.basic.password, 'client_secret');
       found.basic.set(cred.value, cred.basic.user);
     } else {

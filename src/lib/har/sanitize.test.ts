@@ -299,6 +299,14 @@ describe('sanitizeHar', () => {
     expect(out.response.content.text).toBe(e.response.content.text);
   });
 
+  it('is idempotent: a sanitized HAR sanitized again is the same file', async () => {
+    for (const { file, text } of harFixtures()) {
+      const once = await sanitized(JSON.parse(text) as Har);
+      const twice = await sanitizeHar(once);
+      expect(twice, file).toEqual({ ok: true, har: once, replaced: 0, secrets: 0 });
+    }
+  });
+
   it('changes nothing in a HAR without secrets', async () => {
     const har = harOf(entry());
     const result = await sanitizeHar(har);

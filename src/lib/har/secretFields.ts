@@ -88,9 +88,21 @@ function credentialHeaderName(key: string): boolean {
 /** Three dot-separated base64url parts, the first a JSON object (`eyJ` is `{"`). */
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
-/** Values that are placeholders already, not secrets. */
+/**
+ * A fingerprint as fingerprint.ts writes it for values of 12 characters or more (`3f9a1c2e…c36a`):
+ * already sanitized. (The hash-only form of short values is not recognised: a secret could look
+ * like 8 hex characters.)
+ */
+export function looksLikeFingerprint(value: string): boolean {
+  return /^[0-9a-f]{8}….{4}$/u.test(value);
+}
+
+/** Values that are placeholders or fingerprints already, not secrets. */
 export function isPlaceholder(value: string): boolean {
-  return /^(\[?redacted\]?|\*+|x+|<[^>]*>|null|undefined|none|true|false)$/i.test(value.trim());
+  return (
+    /^(\[?redacted\]?|\*+|x+|<[^>]*>|null|undefined|none|true|false)$/i.test(value.trim()) ||
+    looksLikeFingerprint(value)
+  );
 }
 
 /**
