@@ -139,7 +139,7 @@ console.log(res.status);`,
     form({ grant_type: 'refresh_token', refresh_token: refreshed.refreshToken }),
   );
   const { stdout } = await run(process.execPath, [script], {
-    env: { PATH: process.env.PATH, BASE: baseURL, FIELDS: JSON.stringify(fields) },
+    env: { PATH: process.env.PATH, BASE: baseURL!, FIELDS: JSON.stringify(fields) },
   });
   expect(stdout.trim()).toBe('200');
   await expect(rows).toHaveCount(5, { timeout: LIVE_MS });
