@@ -281,6 +281,24 @@ describe('sanitizeHar', () => {
     expect(JSON.stringify(result)).not.toContain(CODE);
   });
 
+  it('knows secrets by the many names apps give them, at any depth of a JSON body', async () => {
+    const values = ['aaaa1111bbbb2222', 'cccc3333dddd4444', 'eeee5555ffff6666', 'gggg7777hhhh8888'];
+    const body = {
+      data: { session: { csrf_token: values[0], secretKey: values[1] } },
+      users: [{ new_password: values[2], private_key: values[3], token_type: 'Bearer' }],
+    };
+    const e = entry(
+      {},
+      { content: { size: 1, mimeType: 'application/json', text: JSON.stringify(body) } },
+    );
+    const out = JSON.parse((await sanitized(harOf(e))).log.entries[0].response.content.text ?? '');
+    expect(out.data.session.csrf_token).toBe(await fingerprint(values[0]));
+    expect(out.data.session.secretKey).toBe(await fingerprint(values[1]));
+    expect(out.users[0].new_password).toBe(await fingerprint(values[2]));
+    expect(out.users[0].private_key).toBe(await fingerprint(values[3]));
+    expect(out.users[0].token_type).toBe('Bearer');
+  });
+
   it('leaves state, client_id, scope and error codes alone', async () => {
     const e = entry(
       {

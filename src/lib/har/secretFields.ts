@@ -50,7 +50,8 @@ function kindOf(name: string): string | null {
   if (key === 'accesstoken') return 'access token';
   if (key === 'refreshtoken') return 'refresh token';
   if (key === 'codeverifier') return 'code_verifier';
-  if (SECRET_NAMES.has(key) || /password$/.test(key)) {
+  // Suffixes catch the many spellings: csrf_token, x_auth_token, secret_key, new_password …
+  if (SECRET_NAMES.has(key) || /(password|token|secret|secretkey|privatekey|apikey)$/.test(key)) {
     return /pass|pwd/.test(key) ? 'password' : 'token';
   }
   return null;
