@@ -136,7 +136,7 @@ test('the SDK, curl and a fetch script: each call appears live, decoded and diag
 console.log(res.status);`,
   );
   const fields = Object.fromEntries(
-    form({ grant_type: 'refresh_token', refresh_token: refreshed.refreshToken }),
+    form({ grant_type: 'refresh_token', refresh_token: refreshed.refreshToken! }),
   );
   const { stdout } = await run(process.execPath, [script], {
     env: { PATH: process.env.PATH, BASE: baseURL!, FIELDS: JSON.stringify(fields) },
