@@ -17,7 +17,7 @@ import {
 
 export interface VirtualRowsOptions {
   count: number;
-  /** A stable key per index, so a measured height follows its row when rows are added on top. */
+  /** A key per index: a measured height is kept by key. */
   key: (index: number) => string | number;
   /** A first guess of a row's height, in pixels, until it is measured. */
   estimate: number;
@@ -42,7 +42,7 @@ export class VirtualRows {
         getItemKey: o.key,
         estimateSize: () => o.estimate,
         scrollMargin: o.offset,
-        overscan: 8,
+        overscan: 4,
         getScrollElement: () => scroller() ?? null,
         scrollToFn: elementScroll,
         observeElementRect,
