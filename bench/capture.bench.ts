@@ -94,6 +94,7 @@ const percentile = (xs: number[], p: number) => {
 
 async function latencyRows(short: boolean): Promise<BenchRow[]> {
   const on = await startServer(true);
+  const quiet = await startServer(true);
   const off = await startServer(false);
   // One Traffic tab listening, as when someone watches: every call is serialised and sent.
   const tab = await fetch(`${on.origin}/api/traffic/events`);
@@ -107,22 +108,33 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       // Closed at the end.
     }
   })();
-  const tokens = { on: await accessToken(on.origin), off: await accessToken(off.origin) };
-  const perRound = short ? 400 : 2000;
+  const tokens = {
+    on: await accessToken(on.origin),
+    quiet: await accessToken(quiet.origin),
+    off: await accessToken(off.origin),
+  };
+  const perRound = short ? 300 : 2000;
   const rounds = short ? 3 : 5;
   await load(on.origin, tokens.on, 200);
   await load(off.origin, tokens.off, 200);
-  const samples = { on: [] as number[], off: [] as number[] };
+  await load(quiet.origin, tokens.quiet, 200);
+  const samples = { on: [] as number[], quiet: [] as number[], off: [] as number[] };
   // Alternate, so drift in the machine's load hits both sides alike.
   for (let r = 0; r < rounds; r++) {
     samples.off.push(...(await load(off.origin, tokens.off, perRound)));
     samples.on.push(...(await load(on.origin, tokens.on, perRound)));
+    samples.quiet.push(...(await load(quiet.origin, tokens.quiet, perRound)));
   }
   await sse.close();
   await drain;
   await on.close();
+  await quiet.close();
   await off.close();
-  const p50 = { on: percentile(samples.on, 50), off: percentile(samples.off, 50) };
+  const p50 = {
+    on: percentile(samples.on, 50),
+    quiet: percentile(samples.quiet, 50),
+    off: percentile(samples.off, 50),
+  };
   const p95 = { on: percentile(samples.on, 95), off: percentile(samples.off, 95) };
   const note = `${samples.on.length} calls each side, p50 ${p50.on.toFixed(2)} ms on / ${p50.off.toFixed(2)} ms off`;
   return [
@@ -135,6 +147,14 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       met: p50.on / p50.off <= 1.05,
       gated: false,
       note,
+    },
+    {
+      group: 'capture',
+      name: `p50 latency, ${CONCURRENCY} connections: capture on, no tab / off`,
+      value: p50.quiet / p50.off,
+      unit: 'ratio',
+      gated: false,
+      note: `the capture alone, nobody listening: p50 ${p50.quiet.toFixed(2)} ms`,
     },
     {
       group: 'capture',

@@ -3,7 +3,7 @@
  * event stream included). See src/lib/api/traffic.ts for the contract.
  */
 import { Hono } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { streamSSE } from 'hono/streaming';
 import type { TrafficEventHello, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import type { CaptureRing, RingEvent } from './ring.ts';
 
@@ -23,16 +23,14 @@ function lastSeenSeq(header: string | undefined, query: string | undefined): num
   return Number(raw);
 }
 
-async function send(stream: SSEStreamingApi, event: RingEvent): Promise<void> {
-  if (event.kind === 'cleared') {
-    await stream.writeSSE({ event: 'cleared', data: '' });
-  } else {
-    await stream.writeSSE({
-      event: 'call',
-      id: String(event.call.seq),
-      data: JSON.stringify(event.call),
-    });
-  }
+/**
+ * One event in SSE's text form. JSON never holds a raw line break, so each call is one `data:`
+ * line; built by hand because many go out in one write when calls come fast.
+ */
+export function sseText(event: RingEvent): string {
+  return event.kind === 'cleared'
+    ? 'event: cleared\ndata: \n\n'
+    : `event: call\nid: ${event.call.seq}\ndata: ${JSON.stringify(event.call)}\n\n`;
 }
 
 export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOptions = {}): Hono {
@@ -72,7 +70,14 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       try {
         const hello: TrafficEventHello = { capacity: ring.capacity(), lastSeq: ring.lastSeq };
         await stream.writeSSE({ event: 'hello', data: JSON.stringify(hello), retry: retryMs });
-        for (const call of backlog) await send(stream, { kind: 'call', call });
+        for (let i = 0; i < backlog.length; i += 50) {
+          await stream.write(
+            backlog
+              .slice(i, i + 50)
+              .map((call) => sseText({ kind: 'call', call }))
+              .join(''),
+          );
+        }
         while (!stream.aborted && !stream.closed) {
           if (queue.length === 0) {
             let timer: ReturnType<typeof setTimeout> | undefined;
@@ -88,7 +93,8 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
             await stream.write(': heartbeat\n\n');
             continue;
           }
-          for (const event of queue.splice(0)) await send(stream, event);
+          // Whatever queued up while the last write was under way goes out as one write.
+          await stream.write(queue.splice(0).map(sseText).join(''));
         }
       } finally {
         ring.unsubscribe(listener);
