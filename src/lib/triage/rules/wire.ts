@@ -90,7 +90,7 @@ export const apiKeyOnTokenCall: Rule = (input, facts) => {
     severity: 'warning',
     title: 'The token request carried an API-Key Authorization header',
     cause:
-      'The token endpoint needs no Authorization header (the client authenticates with client_id and client_secret in the form), and PandaDoc ignores this one. The official Node SDK attaches its apiKey auth method to every call, the token call included, when the configuration has one: your API key travels, and may be logged, where it is not needed.',
+      'The token endpoint needs no Authorization header (the client authenticates with client_id and client_secret in the form). The official Node SDK attaches its apiKey auth method to every call, the token call included, when the configuration has one: your API key travels, and may be logged, where it is not needed.',
     next: 'Use a configuration without apiKey for OAuth20AuthenticationApi (createConfiguration({ baseServer }) only), and one with oauth2: { accessToken } for the API calls.',
     evidence: ['Request header: Authorization: API-Key …'],
     docs: DOCS.accessToken,
