@@ -153,6 +153,33 @@ describe('sanitizeHar', () => {
     expect(out.content.size).toBe(Buffer.from(out.content.text ?? '', 'base64').length);
   });
 
+  it('replaces a token inside a binary base64 body, byte for byte around it', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe, 0x00]),
+      Buffer.from(`token=${ACCESS};`),
+      Buffer.from([0x80, 0x81]),
+    ]);
+    const e = entry(
+      {},
+      {
+        content: {
+          size: bytes.length,
+          mimeType: 'application/octet-stream',
+          text: bytes.toString('base64'),
+          encoding: 'base64',
+        },
+      },
+    );
+    const out = (await sanitized(harOf(exchange(), e))).log.entries[1].response.content;
+    const expected = Buffer.concat([
+      Buffer.from([0xff, 0xfe, 0x00]),
+      Buffer.from(`token=${await fingerprint(ACCESS)};`, 'utf8'),
+      Buffer.from([0x80, 0x81]),
+    ]);
+    expect(Buffer.from(out.text ?? '', 'base64')).toEqual(expected);
+    expect(out.size).toBe(expected.length);
+  });
+
   it('replaces a short password where its field is known, in params and in the form text', async () => {
     const e = entry({
       method: 'POST',

@@ -57,7 +57,14 @@ function replaceBase64(text: string, replacer: Replacer): string {
     const binary = Array.from(bytes, (b) => String.fromCharCode(b)).join('');
     const view = replacer.replace(binary);
     if (view === binary) return text;
-    return bytesToBase64(Uint8Array.from(view, (c) => c.charCodeAt(0) & 0xff));
+    // Original bytes are chars up to 0xff; a fingerprint's `…` goes back in as its UTF-8 bytes.
+    const out: number[] = [];
+    for (const ch of view) {
+      const code = ch.codePointAt(0) ?? 0;
+      if (code <= 0xff) out.push(code);
+      else out.push(...new TextEncoder().encode(ch));
+    }
+    return bytesToBase64(Uint8Array.from(out));
   }
   const replaced = replacer.replace(decoded);
   return replaced === decoded ? text : bytesToBase64(new TextEncoder().encode(replaced));
