@@ -154,7 +154,8 @@ function asWire(a: AnalyzedItem): WireEntry {
 function contextFor(
   a: AnalyzedItem,
   before: AnalyzedItem[],
-  others: AnalyzedItem[],
+  history: HistoryLike[],
+  others: WireEntry[],
 ): TriageContext {
   const authorize = [...before].reverse().find((b) => b.kind === 'authorize');
   const env =
@@ -162,7 +163,7 @@ function contextFor(
     (authorize ? regionOf(authorize.exchange.request.url) : null) ??
     'us';
   const context: TriageContext = {
-    history: before.map(asHistory),
+    history,
     profile: {
       // Unknown is taken as "the same app as before": no mismatch is claimed without both ids.
       clientId:
@@ -183,7 +184,7 @@ function contextFor(
     wire: {
       upstream: regionOf(a.exchange.request.url),
       sent: a.prints,
-      others: others.map(asWire),
+      others,
     },
   };
   const issuer = before.find(
@@ -210,6 +211,11 @@ function contextFor(
 
 export async function analyzeStory(story: Story): Promise<AnalyzedItem[]> {
   const out: AnalyzedItem[] = [];
+  // Built once per step, so a recording of thousands of calls stays linear to set up.
+  const history: HistoryLike[] = [];
+  const wires: WireEntry[] = [];
+  /** How many steps started strictly before the current one (the steps are in time order). */
+  let earlier = 0;
   for (const item of story.items) {
     const ex = item.exchange;
     const prints = await printsOf(item);
@@ -248,17 +254,23 @@ export async function analyzeStory(story: Story): Promise<AnalyzedItem[]> {
         fingerprints: prints,
       },
     };
-    if (verdict && (isTokenKind(item.kind) || isApiKind(item.kind))) {
+    while (earlier < out.length && (out[earlier]?.exchange.startedAt ?? 0) < ex.startedAt)
+      earlier++;
+    const n = item.timed ? earlier : out.length;
+    // An API call that worked needs no triage: every rule that reads one is about a failure.
+    const worked = isApiKind(item.kind) && verdict?.outcome === 'ok';
+    if (verdict && !worked && (isTokenKind(item.kind) || isApiKind(item.kind))) {
       const kind =
         item.kind === 'refresh' ? 'refresh' : isTokenKind(item.kind) ? 'exchange' : 'verify';
-      const before = item.timed ? out.filter((b) => b.exchange.startedAt < ex.startedAt) : [...out];
       a.triage = triageAll({
         kind,
-        call: ex,
+        call: { ...ex, verdict },
         now: ex.startedAt + ex.durationMs,
-        context: contextFor(a, before, out),
+        context: contextFor(a, out.slice(0, n), history.slice(0, n), wires.slice()),
       });
     }
+    history.push(asHistory(a));
+    wires.push(asWire(a));
     out.push(a);
   }
   return out;

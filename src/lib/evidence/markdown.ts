@@ -65,7 +65,7 @@ function diagnosisLines(d: EvidenceDiagnosis, h: string): string[] {
     '',
     `**Next step:** ${d.next}`,
     '',
-    `**Entries:** ${d.entries.join(', ')}`,
+    `**Entries:** ${d.entries.slice(0, 30).join(', ')}${d.entries.length > 30 ? ` … (${d.entries.length} in all)` : ''}`,
   ];
   if (d.evidence.length)
     lines.push('', '**Based on:**', '', ...d.evidence.map((e) => `- ${e.replace(/\n/g, ' ')}`));

@@ -73,53 +73,46 @@ export const clockGap: RecordingRuleFn = (items) => {
 const WINDOW_MS = 60_000;
 const BURST_MIN = 5;
 
+/** One finding for the whole recording: the burst before the first 429, and every 429 after. */
 export const burstThen429: RecordingRuleFn = (items) => {
-  const out = [];
   const timed = items.filter(
     (a) => a.step.at !== null && (isTokenKind(a.kind) || isApiKind(a.kind)),
   );
-  let after = -Infinity;
-  for (const hit of timed) {
-    if (hit.step.status !== 429 || hit.exchange.startedAt <= after) continue;
-    const host = safeUrl(hit.exchange.request.url)?.host;
-    const burst = timed.filter(
-      (a) =>
-        safeUrl(a.exchange.request.url)?.host === host &&
-        a.exchange.startedAt <= hit.exchange.startedAt &&
-        hit.exchange.startedAt - a.exchange.startedAt <= WINDOW_MS,
-    );
-    const throttled = timed.filter(
-      (a) =>
-        a.step.status === 429 &&
-        a.exchange.startedAt >= hit.exchange.startedAt &&
-        a.exchange.startedAt - hit.exchange.startedAt <= WINDOW_MS,
-    );
-    after = hit.exchange.startedAt + WINDOW_MS;
-    if (burst.length < BURST_MIN) continue;
-    const first = burst[0] as AnalyzedItem;
-    const body = hit.exchange.response?.body ?? '';
-    const wait = retryAfterSeconds(
-      headerValue(hit.exchange.response?.headers ?? [], 'retry-after'),
-      /"detail"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? null,
-      hit.exchange.startedAt,
-    );
-    out.push({
-      rule: 'burst_429' as const,
-      severity: 'error' as const,
-      title: `${burst.length} calls in ${span(hit.exchange.startedAt - first.exchange.startedAt)}, then 429 Too Many Requests`,
-      cause: `PandaDoc limits calls per user over a sliding 60-second window. ${burst.length} calls to ${host ?? 'the same host'} within ${span(hit.exchange.startedAt - first.exchange.startedAt)} ended in ${throttled.length} throttled answer${throttled.length === 1 ? '' : 's'}.`,
+  const hits = timed.filter((a) => a.step.status === 429);
+  const hit = hits[0];
+  if (!hit) return [];
+  const host = safeUrl(hit.exchange.request.url)?.host;
+  const burst = timed.filter(
+    (a) =>
+      a.exchange.startedAt <= hit.exchange.startedAt &&
+      hit.exchange.startedAt - a.exchange.startedAt <= WINDOW_MS &&
+      safeUrl(a.exchange.request.url)?.host === host,
+  );
+  // A lone 429 is the per-call triage's to explain; a burst is this rule's.
+  if (burst.length < BURST_MIN) return [];
+  const first = burst[0] as AnalyzedItem;
+  const took = span(hit.exchange.startedAt - first.exchange.startedAt);
+  const body = hit.exchange.response?.body ?? '';
+  const wait = retryAfterSeconds(
+    headerValue(hit.exchange.response?.headers ?? [], 'retry-after'),
+    /"detail"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? null,
+    hit.exchange.startedAt,
+  );
+  return [
+    {
+      rule: 'burst_429',
+      severity: 'error',
+      title: `${burst.length} calls in ${took}, then 429 Too Many Requests`,
+      cause: `PandaDoc limits calls per user over a sliding 60-second window. ${burst.length} calls to ${host ?? 'the same host'} within ${took} ended in a throttled answer${hits.length > 1 ? `; the recording has ${hits.length} throttled answers in all` : ''}.`,
       next: `Slow down: wait ${wait !== null ? `${wait} s (its Retry-After)` : 'as the answer says'} before retrying, retry with exponential backoff, and spread bulk work out (sandbox keys allow only 10 calls a minute per endpoint).`,
       evidence: [
         `First call of the burst: ${entryLabel(first)}; first 429: ${entryLabel(hit)}.`,
-        ...throttled
-          .slice(0, 5)
-          .map((a) => `${entryLabel(a)}: ${a.step.method} ${a.step.where} → 429`),
+        ...hits.slice(0, 5).map((a) => `${entryLabel(a)}: ${a.step.method} ${a.step.where} → 429`),
       ],
       docs: DOCS.rateLimits,
-      entries: entriesOf(burst, throttled),
-    });
-  }
-  return out;
+      entries: entriesOf(burst, hits),
+    },
+  ];
 };
 
 export const headersStripped: RecordingRuleFn = (items) => {
