@@ -221,3 +221,40 @@ describe('Show as code, as text', () => {
     expect(doc.fetch).toContain('`${baseUrl}/public/v1/documents?count=5`');
   });
 });
+
+describe('Show as code for a mistaken token call', () => {
+  it('curl sends the fields as a form, secrets as $VARIABLES, whatever the client sent', () => {
+    const base = {
+      startedAt: 0,
+      durationMs: 1,
+      response: null,
+      failure: null,
+    };
+    const json = snippetsFor({
+      ...base,
+      request: {
+        method: 'POST',
+        url: 'http://127.0.0.1:5173/sim/oauth2/access_token',
+        headers: [['Content-Type', 'application/json']],
+        body: '{"grant_type":"authorization_code","client_id":"app","client_secret":"s3cr3t-value-123","code":"c0de-c0de-c0de"}',
+      },
+    });
+    const query = snippetsFor({
+      ...base,
+      request: {
+        method: 'POST',
+        url: 'http://127.0.0.1:5173/sim/oauth2/access_token?grant_type=authorization_code&client_id=app&client_secret=s3cr3t-value-123&code=c0de-c0de-c0de',
+        headers: [],
+        body: null,
+      },
+    });
+    for (const { curl } of [json, query]) {
+      expect(curl).not.toContain('s3cr3t-value-123');
+      expect(curl).not.toContain('c0de-c0de-c0de');
+      expect(curl).toContain("'http://127.0.0.1:5173/sim/oauth2/access_token'");
+      expect(curl).toContain("-H 'Content-Type: application/x-www-form-urlencoded'");
+      expect(curl).toContain('--data-urlencode "client_secret=$CLIENT_SECRET"');
+      expect(curl).toContain('--data-urlencode "code=$CODE"');
+    }
+  });
+});

@@ -1,0 +1,102 @@
+// @vitest-environment happy-dom
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CapturedCall } from '../lib/api/traffic.ts';
+import TrafficPanel from './TrafficPanel.svelte';
+
+class FakeEventSource {
+  static CLOSED = 2;
+  static last: FakeEventSource | null = null;
+  readyState = 1;
+  #listeners = new Map<string, ((e: MessageEvent) => void)[]>();
+  constructor(readonly url: string) {
+    FakeEventSource.last = this;
+  }
+  addEventListener(type: string, fn: (e: MessageEvent) => void) {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), fn]);
+  }
+  emit(type: string, data = '') {
+    for (const fn of this.#listeners.get(type) ?? []) fn(new MessageEvent(type, { data }));
+  }
+  close() {}
+}
+
+const hello = (enabled: boolean) =>
+  JSON.stringify({
+    lastSeq: 0,
+    capacity: { enabled, maxCalls: 1000, maxBytes: 1, calls: 0, bytes: 0, dropped: 0 },
+  });
+
+const jsonExchange: CapturedCall = {
+  seq: 7,
+  startedAt: Date.UTC(2026, 0, 1, 9, 30, 0),
+  durationMs: 4,
+  upstream: 'simulator',
+  localPath: '/oauth2/access_token',
+  userAgent: 'python-requests/2.31.0',
+  requestBodyTruncated: false,
+  request: {
+    method: 'POST',
+    url: 'http://127.0.0.1:5173/sim/oauth2/access_token',
+    headers: [['content-type', 'application/json']],
+    body: '{"grant_type":"authorization_code","client_id":"app","client_secret":"s3cret-value-1234","code":"0123456789abcdef0123456789abcdef01234567"}',
+  },
+  response: {
+    status: 400,
+    statusText: 'Bad Request',
+    headers: [['content-type', 'application/json']],
+    body: `{"error":"invalid_request","error_description":"No 'grant_type' included in the request."}`,
+    truncated: false,
+  },
+  failure: null,
+};
+
+beforeEach(() => vi.stubGlobal('EventSource', FakeEventSource));
+afterEach(() => vi.unstubAllGlobals());
+
+describe('TrafficPanel', () => {
+  it('says how to send a first call, and when the server captures nothing', () => {
+    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+    expect(screen.getByTestId('traffic-empty').textContent).toContain(
+      'curl -sS http://127.0.0.1:5173/public/v1/members/current',
+    );
+    FakeEventSource.last!.emit('open');
+    FakeEventSource.last!.emit('hello', hello(false));
+    return vi.waitFor(() =>
+      expect(screen.getByTestId('traffic-status').textContent).toContain(
+        'capture is off on the server',
+      ),
+    );
+  });
+
+  it('lists a call with its client and diagnosis, and opens it in the inspector', async () => {
+    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+    const source = FakeEventSource.last!;
+    source.emit('open');
+    source.emit('hello', hello(true));
+    source.emit('call', JSON.stringify(jsonExchange));
+    const table = await screen.findByRole('table', { name: /Captured calls/ });
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(row.textContent).toContain('400 invalid_request');
+    expect(row.textContent).toContain('python-requests 2.31.0');
+    await vi.waitFor(() =>
+      expect(row.textContent).toContain('The token request must be a form, not JSON'),
+    );
+    await fireEvent.click(
+      within(row).getByRole('button', { name: /POST \/oauth2\/access_token, call #7/ }),
+    );
+    const inspector = screen.getByRole('region', { name: /Call #7/ });
+    expect(within(inspector).getByRole('heading', { level: 4 }).textContent).toContain('JSON body');
+    // JSON fields decoded; the secret and the code only by fingerprint.
+    const fields = within(inspector).getByTestId('traffic-fields');
+    expect(fields.textContent).toContain('grant_type');
+    await vi.waitFor(() => expect(fields.textContent).not.toContain('…fingerprint'));
+    // Show as code rebuilds the call as the form PandaDoc reads, secrets as variables. (The
+    // inspector's own "curl command" replays the body as recorded, and says so.)
+    const code = within(inspector).getByTestId('traffic-call-code');
+    for (const shown of [fields, code]) {
+      expect(shown.textContent).not.toContain('s3cret-value-1234');
+      expect(shown.textContent).not.toContain('0123456789abcdef0123456789abcdef01234567');
+    }
+  });
+});
