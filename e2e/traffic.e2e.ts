@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -252,4 +253,53 @@ test('the event stream refuses a cross-site page', async ({ request, baseURL }) 
     headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
   });
   expect(res.status()).toBe(403);
+});
+
+test.describe('access', () => {
+  // axe is injected as an inline script: only these tests bypass the page's CSP.
+  test.use({ bypassCSP: true });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`axe finds nothing serious in Traffic, rows and inspector open (${scheme})`, async ({
+      page,
+      baseURL,
+    }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const mark = `e2e-${randomUUID().slice(0, 8)}`;
+      await openTraffic(page);
+      // A failed call, so a diagnosis shows in the row and in the inspector.
+      await fetch(`${baseURL}/public/v1/members/current`, {
+        headers: { Authorization: 'Bearer "not-a-token"', 'User-Agent': `curl/8.0 ${mark}` },
+      });
+      const row = rowsOf(page, mark).first();
+      await expect(row).toHaveAttribute('data-rule', 'bearer_malformed');
+      await row.getByRole('button').click();
+      await page.locator('#traffic-inspector').getByText('Show as code').click();
+      await page.addScriptTag({
+        path: createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+      });
+      const violations = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (
+                c: Element,
+                o: object,
+              ) => Promise<{
+                violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+              }>;
+            };
+          }
+        ).axe;
+        const result = await axe.run(document.getElementById('traffic')!, {
+          resultTypes: ['violations'],
+        });
+        return result.violations;
+      });
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(
+        serious.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+      ).toEqual([]);
+    });
+  }
 });
