@@ -34,6 +34,8 @@ export class Timeline {
   /** Bumped by every `load`: a page read for an earlier profile (or load) is dropped. */
   #generation = 0;
   #pending: Promise<void> | null = null;
+  /** Whose entries are loaded. */
+  #profileId: string | null = null;
 
   constructor(private readonly deps: TimelineDeps) {}
 
@@ -42,12 +44,19 @@ export class Timeline {
     return this.#cursor === null;
   }
 
+  /**
+   * Reads the newest entries (at least `limit`). Loading the profile already shown again (another
+   * tab wrote to it) reads only the newest page or two and puts what is new on top, keeping what
+   * was loaded: a reload does not cost the whole prefix again.
+   */
   async load(profileId: string, limit = HISTORY_WINDOW): Promise<void> {
     const generation = ++this.#generation;
     this.#pending = null;
     try {
+      if (profileId === this.#profileId && (await this.#refresh(profileId, generation))) return;
       const { entries, next, total } = await this.deps.store().first(profileId, limit);
       if (generation !== this.#generation) return;
+      this.#profileId = profileId;
       this.entries = entries;
       this.#cursor = next;
       // Once all is read, what was read is the truth (an unreadable entry was skipped).
@@ -55,6 +64,25 @@ export class Timeline {
     } catch (error) {
       this.deps.problem(`The history could not be read: ${(error as Error).message}`);
     }
+  }
+
+  /** Puts entries newer than the loaded ones on top; false when the two cannot be joined. */
+  async #refresh(profileId: string, generation: number): Promise<boolean> {
+    const newest = this.entries[0]?.id;
+    if (newest === undefined) return false;
+    const store = this.deps.store();
+    const first = await store.first(profileId, 1);
+    let fresh = first.entries;
+    let at = fresh.findIndex((e) => e.id === newest);
+    if (at < 0 && first.next) {
+      fresh = [...fresh, ...(await store.older(first.next)).entries];
+      at = fresh.findIndex((e) => e.id === newest);
+    }
+    if (generation !== this.#generation) return true; // a later load takes over
+    if (at < 0) return false;
+    this.entries = [...fresh.slice(0, at), ...this.entries];
+    this.total = this.complete ? this.entries.length : Math.max(first.total, this.entries.length);
+    return true;
   }
 
   /** One older page: one read, whatever is loaded already. */

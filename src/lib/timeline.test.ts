@@ -87,4 +87,29 @@ describe('Timeline', () => {
     await timeline.load('a');
     expect(timeline.entries.map((e) => e.id)).toEqual(['a7', 'a1', 'a0']);
   });
+
+  it('after another tab wrote, a reload reads the newest page only and keeps what was loaded', async () => {
+    const n = PAGE_SIZE * 2 + 10;
+    const { timeline, counting } = await setup({ a: n });
+    await timeline.load('a');
+    await timeline.loadTo('a', n - 1);
+    const other = new HistoryStore(await openKeyValue());
+    for (let i = n; i < n + 3; i++) await other.append(entry('a', i));
+    const before = counting.reads;
+    await timeline.load('a');
+    expect(counting.reads - before).toBe(2); // the index and the newest page
+    expect(timeline.entries).toHaveLength(n + 3);
+    expect(timeline.entries.slice(0, 4).map((e) => e.id)).toEqual([
+      'a' + (n + 2),
+      'a' + (n + 1),
+      'a' + n,
+      'a' + (n - 1),
+    ]);
+    expect(timeline.total).toBe(n + 3);
+    // Cleared in the other tab: nothing to join to, so a full read (of nothing).
+    await other.clear('a');
+    await timeline.load('a');
+    expect(timeline.entries).toEqual([]);
+    expect(timeline.total).toBe(0);
+  });
 });
