@@ -275,7 +275,7 @@ export const run: BenchCase = async ({ short }) => {
   } else {
     rows.push({
       group: 'capture',
-      name: 'live view: call end → row on screen (Chromium)',
+      name: 'live view: call end → row on screen (Chromium): not measured',
       value: 0,
       unit: 'count',
       note: 'not measured: needs a built app (npm run build) and Chromium',
