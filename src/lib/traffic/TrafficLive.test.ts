@@ -138,6 +138,24 @@ describe('TrafficLive', () => {
     expect(live.announcement).toBe('5 new calls, 1 failed');
   });
 
+  it('Clear asks the server to empty the capture (every tab), and says when it cannot', async () => {
+    source.emit('call', JSON.stringify(token(1, 'a', 200)));
+    const calls: [string, RequestInit | undefined][] = [];
+    const ok = (async (url: string, init?: RequestInit) => {
+      calls.push([url, init]);
+      return new Response('{}', { status: 200 });
+    }) as typeof fetch;
+    await live.clear(ok);
+    expect(calls).toEqual([['/api/traffic', { method: 'DELETE' }]]);
+    expect(live.rows).toEqual([]);
+    source.emit('call', JSON.stringify(token(2, 'b', 200)));
+    const refused = (async () => new Response('{}', { status: 403 })) as typeof fetch;
+    await expect(live.clear(refused)).rejects.toThrow(
+      'The local server refused to clear the capture (403).',
+    );
+    expect(live.rows).toHaveLength(1);
+  });
+
   it('keeps at most its limit, dropping the oldest', () => {
     const small = new TrafficLive(3);
     small.add([1, 2, 3, 4, 5].map((i) => token(i, `c${i}`, 200)));
