@@ -1,6 +1,6 @@
 // The History panel and the support report in a real browser (Debian's Chromium through
-// Playwright), against the app server started here on the built app: page load, report and
-// scrolling with 10,000 history entries (2,000 in --short) against an empty history.
+// Playwright), against the app server started here on the built app (DIST_DIR, or a fresh build):
+// page load, report and scrolling with 10,000 history entries (2,000 in --short) against an empty history.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -16,10 +16,10 @@ const FRAME_GOAL_MS = 50;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-/** DIST_DIR, else dist/, else a fresh build in a temporary folder. */
+/** DIST_DIR when given, else a fresh build in a temporary folder (dist/ may be stale). */
 async function builtApp(): Promise<string> {
-  const given = process.env.DIST_DIR || 'dist';
-  if (existsSync(join(given, 'index.html'))) return given;
+  const given = process.env.DIST_DIR;
+  if (given && existsSync(join(given, 'index.html'))) return given;
   const outDir = mkdtempSync(join(os.tmpdir(), 'bench-dist-'));
   const { build } = await import('vite');
   await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });

@@ -2,9 +2,10 @@
  * Replaces every secret the app holds with its fingerprint, in any text or JSON value. The report is
  * pasted into tickets, so this is the last line of defence: the finished output is checked too.
  *
- * One regular expression finds every spelling of every secret in a single pass over a string, and
- * short strings (a history note, an error code: the same few repeat across 10,000 steps) are
- * remembered, so a long history costs one map lookup per field, not one search per secret.
+ * A string is searched for each spelling of each secret; where one is found, one regular
+ * expression replaces them all in a single pass. Short strings (a history note, an error code:
+ * the same few repeat across 10,000 steps) are remembered, so a long history costs one map lookup
+ * per field, not one search per secret.
  */
 import { fingerprintAll } from '../fingerprint.ts';
 import { SECRET_FIELDS } from '../oauth/tokenRequest.ts';
@@ -62,8 +63,12 @@ export async function createScrubber(secrets: Iterable<string>): Promise<Scrubbe
   const shortest = Math.min(...[...spelling.keys()].map((v) => v.length));
   const memo = new Map<string, string>();
 
+  const spellings = [...spelling.keys()];
+  // A plain search per spelling is much faster than one pattern of many alternatives, and almost
+  // every string has no secret in it: the pattern runs only where one was seen.
+  const mayHold = (input: string) => spellings.some((v) => input.includes(v));
   const replaceAll = (input: string): string => {
-    if (!pattern || input.length < shortest) return input;
+    if (!pattern || input.length < shortest || !mayHold(input)) return input;
     let out = input.replace(pattern, (m) => label(spelling.get(m) ?? m));
     // A replacement may itself contain a short secret (a fingerprint's tail): remove until none is left.
     while (raw && out.search(raw) !== -1) out = out.replace(raw, '');
@@ -106,9 +111,8 @@ export async function createScrubber(secrets: Iterable<string>): Promise<Scrubbe
   }
 
   const leaks = (output: string): string[] => {
-    if (!pattern) return [];
     const found = new Set<string>();
-    for (const m of output.matchAll(pattern)) found.add(spelling.get(m[0]) ?? m[0]);
+    for (const v of spellings) if (output.includes(v)) found.add(spelling.get(v) ?? v);
     return [...found];
   };
   return { label, text, json, leaks };

@@ -58,19 +58,18 @@ function reportStep(h: HistoryEntry, scrub: Scrubber): ReportStep {
 export function digestSteps(history: readonly HistoryEntry[], scrub: Scrubber): StepsDigest {
   const n = history.length;
   const byKind = new Map<string, ReportSummary['byKind'][number]>();
-  const failures = new Map<
-    string,
-    {
-      kind: HistoryEntry['kind'];
-      status: number | null;
-      errorCode: string | null;
-      count: number;
-      first: number;
-      last: number;
-    }
-  >();
+  type Group = {
+    kind: HistoryEntry['kind'];
+    status: number | null;
+    errorCode: string | null;
+    count: number;
+    first: number;
+    last: number;
+  };
+  // By kind, then status, then error code: no key to build for each of thousands of failures.
+  const groups = new Map<string, Map<number | null, Map<string | null, Group>>>();
+  const failures: Group[] = [];
   const listedFrom = n <= STEPS_IN_FULL ? 0 : n - RECENT_STEPS;
-  const earlierFailures: number[] = [];
   for (let i = 0; i < n; i++) {
     const h = history[i]!;
     let kind = byKind.get(h.kind);
@@ -78,17 +77,31 @@ export function digestSteps(history: readonly HistoryEntry[], scrub: Scrubber): 
     kind.total += 1;
     if (!stepFailed(h)) continue;
     kind.failed += 1;
-    if (i < listedFrom) earlierFailures.push(i);
-    const key = `${h.kind} ${h.status} ${h.errorCode}`;
-    const seen = failures.get(key);
+    let byStatus = groups.get(h.kind);
+    if (!byStatus) groups.set(h.kind, (byStatus = new Map()));
+    let byCode = byStatus.get(h.status);
+    if (!byCode) byStatus.set(h.status, (byCode = new Map()));
+    const seen = byCode.get(h.errorCode);
     if (seen) {
       seen.count += 1;
       seen.last = h.at;
     } else {
-      const { kind: k, status, errorCode } = h;
-      failures.set(key, { kind: k, status, errorCode, count: 1, first: h.at, last: h.at });
+      const group = {
+        kind: h.kind,
+        status: h.status,
+        errorCode: h.errorCode,
+        count: 1,
+        first: h.at,
+        last: h.at,
+      };
+      byCode.set(h.errorCode, group);
+      failures.push(group);
     }
   }
+  // The most recent failures before the listed steps: walked back from there, a few hundred at most.
+  const earlierFailures: number[] = [];
+  for (let i = listedFrom - 1; i >= 0 && earlierFailures.length < RECENT_FAILURES; i--)
+    if (stepFailed(history[i]!)) earlierFailures.unshift(i);
   const pick = (i: number): [number, ReportStep] => [i, reportStep(history[i]!, scrub)];
   let all: ReportStep[] | null = null;
   return {
@@ -98,7 +111,7 @@ export function digestSteps(history: readonly HistoryEntry[], scrub: Scrubber): 
       first: n ? iso(history[0]!.at) : null,
       last: n ? iso(history[n - 1]!.at) : null,
       byKind: [...byKind.values()],
-      failures: [...failures.values()]
+      failures: failures
         .sort((a, b) => b.count - a.count)
         .map((f) => ({
           ...f,
@@ -108,7 +121,7 @@ export function digestSteps(history: readonly HistoryEntry[], scrub: Scrubber): 
         })),
     },
     listed: Array.from({ length: n - listedFrom }, (_, j) => pick(listedFrom + j)),
-    failures: earlierFailures.slice(-RECENT_FAILURES).map(pick),
+    failures: earlierFailures.map(pick),
     all: () => (all ??= history.map((h) => reportStep(h, scrub))),
   };
 }
