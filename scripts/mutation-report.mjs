@@ -2,12 +2,16 @@
 // score per file and in total, so the figure is printed and kept, not assumed.
 import { readFileSync, writeFileSync } from 'node:fs';
 
+/** @typedef {{ status: string; mutatorName: string; replacement?: string; location: { start: { line: number } } }} Mutant */
+/** @type {{ files: Record<string, { mutants: Mutant[] }> }} */
 const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8'));
 const DETECTED = new Set(['Killed', 'Timeout']);
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+/** @type {string[]} */
 const rows = [];
 let detected = 0;
 let counted = 0;
+/** @type {string[]} */
 const survivors = [];
 for (const [file, { mutants }] of Object.entries(report.files).sort()) {
   const c = mutants.filter((m) => COUNTED.has(m.status));
