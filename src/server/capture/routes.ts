@@ -12,9 +12,12 @@ export interface TrafficRouteOptions {
   heartbeatMs?: number;
   /** How soon a browser reconnects after the stream drops (the SSE `retry` field). */
   retryMs?: number;
+  /** How long a new call may wait for others to share its write (well inside the 100 ms goal). */
+  flushMs?: number;
 }
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+export const DEFAULT_FLUSH_MS = 5;
 
 /** Last-Event-ID (header, as EventSource sends it on reconnect) or `?after=` for a first connect. */
 function lastSeenSeq(header: string | undefined, query: string | undefined): number {
@@ -36,6 +39,7 @@ export function sseText(event: RingEvent): string {
 export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOptions = {}): Hono {
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const retryMs = options.retryMs ?? 1000;
+  const flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
   const app = new Hono();
 
   app.get('/traffic', (c) =>
@@ -55,12 +59,18 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       const queue: RingEvent[] = [];
       let overflow = false;
       let wake: (() => void) | null = null;
+      let flush: ReturnType<typeof setTimeout> | null = null;
       const listener = (event: RingEvent) => {
         // A listener that cannot keep up is closed rather than buffered without bound: it
         // reconnects with Last-Event-ID and the ring replays what it missed.
         if (queue.length >= ring.settings.maxCalls) overflow = true;
         else queue.push(event);
-        wake?.();
+        // Calls that end within FLUSH_MS of each other go out in one write: under load that is
+        // one write per tab every few milliseconds instead of one per call.
+        flush ??= setTimeout(() => {
+          flush = null;
+          wake?.();
+        }, flushMs);
       };
       ring.subscribe(listener);
       stream.onAbort(() => {
@@ -79,18 +89,22 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
           );
         }
         while (!stream.aborted && !stream.closed) {
+          let quiet = false;
           if (queue.length === 0) {
             let timer: ReturnType<typeof setTimeout> | undefined;
             await new Promise<void>((resolve) => {
               wake = resolve;
-              timer = setTimeout(resolve, heartbeatMs);
+              timer = setTimeout(() => {
+                quiet = true;
+                resolve();
+              }, heartbeatMs);
             });
             clearTimeout(timer);
             wake = null;
           }
           if (overflow || stream.aborted) break;
           if (queue.length === 0) {
-            await stream.write(': heartbeat\n\n');
+            if (quiet) await stream.write(': heartbeat\n\n');
             continue;
           }
           // Whatever queued up while the last write was under way goes out as one write.
@@ -98,6 +112,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
         }
       } finally {
         ring.unsubscribe(listener);
+        if (flush) clearTimeout(flush);
       }
     });
   });
