@@ -14,6 +14,7 @@ import type { Diagnosis } from '../triage/types.ts';
 import type { Judged } from '../verdict/judge.ts';
 import type { Persistence } from './persist.svelte.ts';
 import type { TabSync } from './tabSync.ts';
+import { afterCallback, codeAfterExchange } from './transitions.ts';
 
 export interface FlowDeps {
   storage(): Storage;
@@ -144,64 +145,16 @@ export class Flow {
 
   #accept(result: CallbackResult, source: 'callback' | 'paste'): Promise<void> {
     this.callbackResult = result;
-    const via = source === 'callback' ? 'redirect to /callback' : 'pasted';
-    const pending = this.session.pending;
-    if (!result.ok) {
-      this.#event('callback', 'error', result.code, `${via}: ${result.message}`);
-      // A Deny (or another authorize error) answers the authorization that carried its state:
-      // it is over, so step 2 no longer waits for a redirect.
-      if (pending && result.state !== undefined && result.state === pending.state) {
-        return this.patch({ pending: null });
-      }
-      return Promise.resolve();
-    }
-    const matched = result.stateCheck === 'matched' && pending;
-    this.#event(
-      'callback',
-      'ok',
-      null,
-      `code captured (${via}, state ${result.stateCheck === 'matched' ? 'matched' : 'not checked'})`,
-    );
-    return this.patch({
-      code: {
-        value: result.code,
-        state: result.state,
-        capturedAt: Date.now(),
-        source,
-        exchangedAt: null,
-        // What the triage needs to tell "too old" and "another app's code" apart later.
-        ...(matched
-          ? {
-              authorize: {
-                at: pending.createdAt,
-                clientId: pending.clientId,
-                redirectUri: pending.redirectUri,
-              },
-            }
-          : {}),
-      },
-      // A state is good for one answer: once matched, the pending authorization is spent.
-      pending: result.stateCheck === 'matched' ? null : pending,
-    });
+    const { patch, event } = afterCallback(this.session, result, source, Date.now());
+    this.#event('callback', event.outcome, event.errorCode, event.note);
+    return patch ? this.patch(patch) : Promise.resolve();
   }
 
   /** Step 4's answer, judged: tokens only from a call whose verdict says it worked. */
   async recordExchange(call: Judged<TokenCallResult>): Promise<void> {
     const tokens = processTokenCall(call);
     const diagnoses = await this.#recordCall('exchange', call);
-    // Only an answer moves the code's state: a token pair proves it spent (the first such
-    // answer keeps its time), invalid_grant that PandaDoc refuses it. No answer, a 5xx or an
-    // error PandaDoc gives before reading the code (invalid_client) leaves it as it was.
-    const old = this.session.code;
-    const grant = call.verdict.grant;
-    const code = old
-      ? {
-          ...old,
-          exchangedAt: old.exchangedAt ?? (grant === 'spent' ? call.startedAt : null),
-          refusedAt:
-            grant === 'rejected' ? (old.refusedAt ?? call.startedAt) : (old.refusedAt ?? null),
-        }
-      : null;
+    const code = codeAfterExchange(this.session.code, call);
     await this.patch({
       exchange: call,
       code,
