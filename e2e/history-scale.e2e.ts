@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, type Page, test } from '@playwright/test';
 import { openDebugger, step } from './helpers.ts';
@@ -96,6 +97,30 @@ test('10,000 entries: the mouse wheel scrolls to the oldest, loading one page at
   const reads = Object.entries(await historyReads(page)).filter(([k]) => !k.endsWith(':meta'));
   expect(reads).toHaveLength(N / 250);
   expect(reads.every(([, times]) => times === 1)).toBe(true);
+});
+
+test('10,000 entries: the report summarises them, its JSON download carries every one', async ({
+  page,
+}) => {
+  const card = step(page, 'Support report');
+  await card.getByRole('button', { name: 'Build report' }).click();
+  const preview = page.getByTestId('report-preview');
+  await expect(preview).toContainText(`The history has ${N} steps.`);
+  await expect(preview).toContainText('### The last 50 steps');
+  await expect(preview).toContainText('### Failures, by error');
+  // The newest entry is listed, the oldest only counted.
+  await expect(preview).toContainText('entry 9999');
+  expect((await preview.textContent())?.includes('| entry 0 |')).toBe(false);
+  const downloading = page.waitForEvent('download');
+  await card.getByRole('button', { name: 'Download JSON' }).click();
+  const file = await (await downloading).path();
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    steps: Array<{ note: string }>;
+    summary: { steps: number };
+  };
+  expect(json.steps).toHaveLength(N);
+  expect(json.summary.steps).toBe(N);
+  expect(json.steps[0]?.note).toBe('entry 0');
 });
 
 test.describe('axe', () => {
