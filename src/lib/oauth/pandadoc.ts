@@ -19,5 +19,12 @@ export const PANDADOC_PATHS = Object.freeze({
   currentMember: '/public/v1/members/current',
 });
 
+/**
+ * The `expires_in` PandaDoc answers for a new access token: 365 days less the second that has
+ * begun ticking ("31535999 seconds = 1 year").
+ * @see https://developers.pandadoc.com/reference/access-token
+ */
+export const ACCESS_TOKEN_EXPIRES_IN = 31535999;
+
 /** An authorization code is good for 10 minutes (django-oauth2-provider's default). */
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;

@@ -1,6 +1,7 @@
 /** The simulator's HTTP face, as a hono sub-app mounted at `basePath` (default `/sim`). */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { PANDADOC_PATHS } from '../../lib/oauth/pandadoc.ts';
 import { createControl } from './control.ts';
 import { faultInjection } from './faults.ts';
 import { consentPage, errorPage } from './html.ts';
@@ -98,13 +99,13 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
   });
   app.route('/_control', createControl(core));
 
-  app.get('/oauth2/authorize', (c) => {
+  app.get(PANDADOC_PATHS.authorize, (c) => {
     const result = core.authorize(new URL(c.req.url).searchParams);
     if (result.kind === 'error') return html(errorPage(result), result.status);
     return html(consentPage(result, formAction), 200, result.request.redirectUri);
   });
 
-  app.post('/oauth2/authorize', async (c) => {
+  app.post(PANDADOC_PATHS.authorize, async (c) => {
     const form = await readForm(c);
     const result = core.decide(form, form.get('decision') === 'allow');
     if (result.kind === 'error') return html(errorPage(result), result.status);
@@ -119,7 +120,8 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
   });
 
   const tokenFaults = faultInjection(core, 'token');
-  for (const path of ['/oauth2/access_token', '/oauth2/access_token/']) {
+  // PandaDoc accepts a trailing slash on the token endpoint.
+  for (const path of [PANDADOC_PATHS.token, `${PANDADOC_PATHS.token}/`]) {
     app.use(path, tokenFaults);
     app.post(path, async (c) => {
       const form = await readForm(c);
@@ -133,8 +135,8 @@ export function createSimulator(core: SimulatorCore, options: SimulatorAppOption
     );
   }
 
-  app.use('/public/v1/members/current', faultInjection(core, 'members'));
-  app.get('/public/v1/members/current', (c) =>
+  app.use(PANDADOC_PATHS.currentMember, faultInjection(core, 'members'));
+  app.get(PANDADOC_PATHS.currentMember, (c) =>
     json(core.currentMember(c.req.header('Authorization'))),
   );
 

@@ -8,6 +8,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Fault } from './settings.ts';
 import type { FaultEndpoint, SimulatorCore } from './state.ts';
 import { DEMO_USER } from './member.ts';
+import { EXPIRES_IN } from './tokens.ts';
 
 type Broken = Exclude<Fault, 'none'>;
 
@@ -17,7 +18,7 @@ function plausibleBody(endpoint: FaultEndpoint): string {
     ? JSON.stringify({
         access_token: '0000000000000000000000000000000000000000',
         token_type: 'Bearer',
-        expires_in: 31535999,
+        expires_in: EXPIRES_IN,
         scope: 'read write read+write',
         refresh_token: '1111111111111111111111111111111111111111',
       })

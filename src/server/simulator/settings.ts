@@ -1,3 +1,4 @@
+import { ACCESS_TOKEN_EXPIRES_IN } from '../../lib/oauth/pandadoc.ts';
 import type { ScopeStyle } from './scope.ts';
 
 /** What the token endpoint and members/current answer instead of the real thing. */
@@ -46,7 +47,7 @@ export const DEFAULT_SETTINGS: Readonly<SimulatorSettingsValues> = Object.freeze
   fault: 'none',
   faultTarget: 'both',
   faultOnce: false,
-  accessTokenLifetimeSeconds: 31535999,
+  accessTokenLifetimeSeconds: ACCESS_TOKEN_EXPIRES_IN,
 });
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof SimulatorSettingsValues)[];
@@ -94,9 +95,12 @@ const CHECKS: Record<keyof SimulatorSettingsValues, Check> = {
   faultTarget: enumCheck(FAULT_TARGETS),
   faultOnce: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   accessTokenLifetimeSeconds: (value) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 31535999
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= ACCESS_TOKEN_EXPIRES_IN
       ? undefined
-      : 'must be a whole number of seconds from 1 to 31535999',
+      : `must be a whole number of seconds from 1 to ${ACCESS_TOKEN_EXPIRES_IN}`,
 };
 
 export type SettingsPatchResult =

@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { IssuedMap } from './issued.ts';
 import { READ, parseScope, scopeBits, scopeString, scopeWithin, type ScopeStyle } from './scope.ts';
 
-import { CODE_LIFETIME_MS } from '../../lib/oauth/pandadoc.ts';
+import { ACCESS_TOKEN_EXPIRES_IN, CODE_LIFETIME_MS } from '../../lib/oauth/pandadoc.ts';
 
 export { CODE_LIFETIME_MS };
 export const ACCESS_TOKEN_LIFETIME_MS = 365 * 24 * 60 * 60 * 1000;
 /** What PandaDoc reports: 365 days less the second that has begun ticking. */
-export const EXPIRES_IN = 31535999;
+export const EXPIRES_IN = ACCESS_TOKEN_EXPIRES_IN;
 
 export type JsonBody = Record<string, string | number | boolean>;
 export interface JsonResult {
