@@ -1,7 +1,8 @@
 import type { SecretSource, UpstreamExchange } from './api/wire.ts';
 import type { HistoryCursor, HistoryStore } from './storage/history.ts';
 import type { Profile, ProfileSession } from './storage/index.ts';
-import type { HistoryEntry, HistoryKind } from './triage/history.ts';
+// Static: storage/history.ts puts it in the first load anyway, so importing it lazily bought nothing.
+import { historyEntryFromCall, type HistoryEntry, type HistoryKind } from './triage/history.ts';
 import type { Diagnosis } from './triage/types.ts';
 import type { Judged } from './verdict/judge.ts';
 
@@ -149,10 +150,7 @@ export class Timeline {
     opts: { note?: string; verification?: boolean } = {},
   ): Promise<Diagnosis[]> {
     // The triage is only needed once a call has been made: kept out of the first load.
-    const [{ diagnoseCall }, { historyEntryFromCall }] = await Promise.all([
-      import('./diagnose.ts'),
-      import('./triage/history.ts'),
-    ]);
+    const { diagnoseCall } = await import('./diagnose.ts');
     const diagnoses =
       kind === 'check' || opts.verification
         ? []
