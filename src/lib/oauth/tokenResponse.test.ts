@@ -156,3 +156,172 @@ describe('parseTokenResponse: failures', () => {
     });
   });
 });
+
+describe('parseTokenResponse: each edge, the whole result', () => {
+  const parse = (body: unknown, status = 200, contentType: string | null = JSON_TYPE) =>
+    parseTokenResponse(status, contentType, JSON.stringify(body), AT);
+  const TOKEN = { access_token: LIVE.access_token, token_type: 'Bearer', expires_in: 60 };
+
+  it('2xx is success: 299 warns, 199 and 300 without an error field are malformed', () => {
+    expect(parse(TOKEN, 299, 'Application/JSON; charset=utf-8')).toEqual({
+      ok: true,
+      tokens: {
+        accessToken: '2ff2dfe36322448c6953616740a910be57bbd4ca',
+        refreshToken: null,
+        tokenType: 'Bearer',
+        expiresIn: 60,
+        scope: null,
+        receivedAt: 1700000000000,
+        expiresAt: 1700000060000,
+        extra: {},
+      },
+      warnings: [
+        'The status was 299; PandaDoc answers 200.',
+        'No refresh_token came back: when this access token expires the user must authorize again.',
+      ],
+    });
+    expect(parse(TOKEN, 300)).toEqual({
+      ok: false,
+      kind: 'malformed',
+      status: 300,
+      message: 'HTTP 300: the JSON has no "error" field, so it is not an OAuth error response.',
+    });
+    expect(parse(TOKEN, 199)).toMatchObject({ ok: false, kind: 'malformed', status: 199 });
+  });
+
+  it('an access_token missing, empty or not a string is malformed', () => {
+    expect(parse({ token_type: 'Bearer' })).toEqual({
+      ok: false,
+      kind: 'malformed',
+      status: 200,
+      message: 'HTTP 200 but the JSON has no access_token.',
+    });
+    expect(parse({ access_token: '' })).toMatchObject({
+      message: 'HTTP 200 but access_token is empty.',
+    });
+    expect(parse({ access_token: 5 }, 201)).toMatchObject({
+      message: 'HTTP 201 but access_token is a number, not a string.',
+    });
+    expect(parse({ access_token: null })).toMatchObject({
+      message: 'HTTP 200 but access_token is null, not a string.',
+    });
+  });
+
+  it('a refresh_token that is not a string is malformed; an empty one counts as none', () => {
+    expect(parse({ ...TOKEN, refresh_token: 7 })).toEqual({
+      ok: false,
+      kind: 'malformed',
+      status: 200,
+      message: 'refresh_token is a number, not a string.',
+    });
+    expect(parse({ ...TOKEN, refresh_token: '' })).toEqual({
+      ok: true,
+      tokens: {
+        accessToken: '2ff2dfe36322448c6953616740a910be57bbd4ca',
+        refreshToken: null,
+        tokenType: 'Bearer',
+        expiresIn: 60,
+        scope: null,
+        receivedAt: 1700000000000,
+        expiresAt: 1700000060000,
+        extra: {},
+      },
+      warnings: [
+        'No refresh_token came back: when this access token expires the user must authorize again.',
+      ],
+    });
+    expect(ok(parse({ ...TOKEN, refresh_token: null })).tokens.refreshToken).toBeNull();
+  });
+
+  it('reads odd but usable fields, each with its warning', () => {
+    expect(
+      parse(
+        {
+          access_token: 'a',
+          token_type: 'mac',
+          expires_in: '3600',
+          scope: 5,
+          refresh_token: 'r',
+          id_token: 'x',
+        },
+        200,
+        'text/plain',
+      ),
+    ).toEqual({
+      ok: true,
+      tokens: {
+        accessToken: 'a',
+        refreshToken: 'r',
+        tokenType: 'mac',
+        expiresIn: 3600,
+        scope: null,
+        receivedAt: 1700000000000,
+        expiresAt: 1700003600000,
+        extra: { id_token: 'x' },
+      },
+      warnings: [
+        'The content type was "text/plain", not application/json.',
+        'token_type is "mac"; PandaDoc\'s API expects Bearer tokens.',
+        'expires_in is a string, not a number; read it as a number anyway.',
+        'scope is a number; ignored.',
+      ],
+    });
+    expect(
+      parse(
+        { access_token: 'a', token_type: 7, expires_in: 0, scope: null, refresh_token: 'r' },
+        200,
+        null,
+      ),
+    ).toEqual({
+      ok: true,
+      tokens: {
+        accessToken: 'a',
+        refreshToken: 'r',
+        tokenType: 'Bearer',
+        expiresIn: 0,
+        scope: null,
+        receivedAt: 1700000000000,
+        expiresAt: 1700000000000,
+        extra: {},
+      },
+      warnings: [
+        'token_type is a number; assuming Bearer.',
+        'expires_in is zero or negative: the token is already expired.',
+      ],
+    });
+  });
+
+  it('expires_in as a string must be digits only', () => {
+    const expiry = (expires_in: unknown) => {
+      const r = ok(parse({ ...TOKEN, refresh_token: 'r', expires_in }));
+      return [r.tokens.expiresIn, r.tokens.expiresAt, r.warnings];
+    };
+    expect(expiry('36x')).toEqual([
+      null,
+      null,
+      ['expires_in is a string, so the expiry time is unknown.'],
+    ]);
+    expect(expiry('x36')).toEqual([
+      null,
+      null,
+      ['expires_in is a string, so the expiry time is unknown.'],
+    ]);
+    expect(expiry('')).toEqual([
+      null,
+      null,
+      ['expires_in is a string, so the expiry time is unknown.'],
+    ]);
+    expect(expiry(null)).toEqual([
+      null,
+      null,
+      ['expires_in is null, so the expiry time is unknown.'],
+    ]);
+    expect(expiry(-1)).toEqual([
+      -1,
+      AT - 1000,
+      ['expires_in is zero or negative: the token is already expired.'],
+    ]);
+    expect(expiry(1)).toEqual([1, AT + 1000, []]);
+    expect(ok(parse({ ...TOKEN, refresh_token: 'r', token_type: 'bearer' })).warnings).toEqual([]);
+  });
+});

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { UpstreamExchange } from '../api/wire.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { classifyCall } from '../verdict/classify.ts';
 import { SimSession } from './fixtures.ts';
-import { historyEntryFromCall, isHistoryEntry, readEntry, toHistoryEntry } from './history.ts';
+import {
+  callFingerprints,
+  callSecrets,
+  historyEntryFromCall,
+  isHistoryEntry,
+  readEntry,
+  toHistoryEntry,
+} from './history.ts';
 
 describe('historyEntryFromCall', () => {
   it('records an exchange with fingerprints only', async () => {
@@ -132,5 +140,190 @@ describe('isHistoryEntry', () => {
     expect(isHistoryEntry({ ...ok, fingerprints: { code: 1 } })).toBe(false);
     expect(isHistoryEntry({ ...ok, grant: 'maybe' })).toBe(false);
     expect(isHistoryEntry(null)).toBe(false);
+  });
+});
+
+describe('isHistoryEntry: each field checked', () => {
+  const ok = {
+    id: 'a',
+    profileId: 'p',
+    at: 1,
+    kind: 'exchange',
+    outcome: 'error',
+    status: null,
+    errorCode: 'timeout',
+    grant: 'unknown',
+    verification: true,
+    durationMs: null,
+    clientId: 'c',
+    fingerprints: { code: 'fp' },
+    note: 'n',
+  };
+  it('accepts nulls where the schema allows them, and every kind and grant effect', () => {
+    expect(isHistoryEntry(ok)).toBe(true);
+    expect(
+      isHistoryEntry({ ...ok, status: 400, errorCode: null, durationMs: 5, clientId: null }),
+    ).toBe(true);
+    for (const kind of ['authorize', 'callback', 'exchange', 'refresh', 'verify', 'check'])
+      expect(isHistoryEntry({ ...ok, kind })).toBe(true);
+    for (const grant of ['spent', 'rejected', 'untouched', 'unknown', null])
+      expect(isHistoryEntry({ ...ok, grant })).toBe(true);
+    expect(isHistoryEntry({ ...ok, outcome: 'ok' })).toBe(true);
+  });
+  it.each([
+    ['id', 1],
+    ['profileId', null],
+    ['at', '1'],
+    ['kind', 3],
+    ['outcome', 'maybe'],
+    ['status', '400'],
+    ['errorCode', 0],
+    ['grant', undefined],
+    ['verification', 'yes'],
+    ['durationMs', '3'],
+    ['clientId', 1],
+    ['fingerprints', 'fp'],
+    ['note', null],
+  ])('refuses %s = %j', (field, value) => {
+    expect(isHistoryEntry({ ...ok, [field]: value })).toBe(false);
+  });
+});
+
+describe('toHistoryEntry: the grant of a version-1 entry', () => {
+  const v1 = {
+    id: 'a',
+    profileId: 'p',
+    at: 1,
+    kind: 'exchange',
+    outcome: 'error',
+    status: 400,
+    errorCode: 'invalid_grant',
+    durationMs: 3,
+    clientId: null,
+    fingerprints: {},
+    note: '',
+  };
+  it('invalid_grant on a 400 is a rejection; on another status it proves nothing', () => {
+    expect(toHistoryEntry(v1)?.grant).toBe('rejected');
+    expect(toHistoryEntry({ ...v1, status: 401 })?.grant).toBe('unknown');
+    expect(toHistoryEntry({ ...v1, errorCode: 'invalid_client' })?.grant).toBe('unknown');
+    expect(toHistoryEntry({ ...v1, outcome: 'ok', status: 200, errorCode: null })?.grant).toBe(
+      'spent',
+    );
+    expect(toHistoryEntry({ ...v1, kind: 'check', outcome: 'ok' })?.grant).toBeNull();
+  });
+  it('refuses a record that is not an entry', () => {
+    expect(toHistoryEntry(null)).toBeNull();
+    expect(toHistoryEntry({ ...v1, at: 'x' })).toBeNull();
+  });
+});
+
+describe('readEntry: verifications that were refused', () => {
+  const v = { outcome: 'error', verification: true, errorCode: null, status: null } as const;
+  it('invalid_grant, 401 and 403 are the good result; other errors are not', () => {
+    expect(readEntry({ ...v, errorCode: 'invalid_grant', status: 400 })).toBe('confirmed dead');
+    expect(readEntry({ ...v, status: 401 })).toBe('confirmed dead');
+    expect(readEntry({ ...v, status: 403 })).toBe('confirmed dead');
+    expect(readEntry({ ...v, status: 400, errorCode: 'invalid_client' })).toBe('no clear answer');
+    expect(readEntry({ ...v, verification: false, outcome: 'ok' })).toBe('ok');
+  });
+});
+
+describe('callSecrets: what a recorded call carries', () => {
+  const call = (
+    over: { body?: string | null; auth?: string; status?: number; answer?: string } = {},
+  ): UpstreamExchange => ({
+    startedAt: 1,
+    durationMs: 1,
+    request: {
+      method: 'POST',
+      url: 'u',
+      headers: over.auth === undefined ? [] : [['authorization', over.auth]],
+      body: over.body === undefined ? 'client_id=c&code=k&refresh_token=r' : over.body,
+    },
+    response:
+      over.status === undefined
+        ? null
+        : {
+            status: over.status,
+            statusText: '',
+            headers: [],
+            body: over.answer ?? '',
+            truncated: false,
+          },
+    failure: null,
+  });
+  const TOKENS = '{"access_token":"A","refresh_token":"R"}';
+  it('reads the form, the Bearer token and the tokens a 2xx returned', () => {
+    expect(callSecrets(call({ auth: 'bearer   tok', status: 200, answer: TOKENS }))).toEqual({
+      clientId: 'c',
+      code: 'k',
+      refreshToken: 'r',
+      accessToken: 'tok',
+      newAccessToken: 'A',
+      newRefreshToken: 'R',
+    });
+    expect(callSecrets(call({ status: 299, answer: TOKENS, body: null }))).toEqual({
+      newAccessToken: 'A',
+      newRefreshToken: 'R',
+    });
+  });
+  it('skips empty fields, non-Bearer headers, and tokens outside a 2xx object answer', () => {
+    expect(
+      callSecrets(call({ body: 'client_id=&code=&refresh_token=', auth: 'Basic abc' })),
+    ).toEqual({});
+    expect(callSecrets(call({ body: '', auth: 'xBearer abc' }))).toEqual({});
+    expect(callSecrets(call({ body: '', auth: 'Bearer' }))).toEqual({});
+    expect(callSecrets(call({ body: '', auth: 'Bearer\tt2 extra' }))).toEqual({
+      accessToken: 't2',
+    });
+    for (const status of [199, 300, 400])
+      expect(callSecrets(call({ body: '', status, answer: TOKENS }))).toEqual({});
+    expect(callSecrets(call({ body: '', status: 200, answer: '[{"access_token":"A"}]' }))).toEqual(
+      {},
+    );
+    expect(callSecrets(call({ body: '', status: 200, answer: 'access_token=A' }))).toEqual({});
+    expect(
+      callSecrets(call({ body: '', status: 200, answer: '{"access_token":"","refresh_token":5}' })),
+    ).toEqual({});
+  });
+  it('fingerprints everything but the client_id', async () => {
+    expect(await callFingerprints(call({ auth: 'Bearer t', status: 200, answer: TOKENS }))).toEqual(
+      {
+        code: await fingerprint('k'),
+        refreshToken: await fingerprint('r'),
+        accessToken: await fingerprint('t'),
+        newAccessToken: await fingerprint('A'),
+        newRefreshToken: await fingerprint('R'),
+      },
+    );
+  });
+  it('an entry for a call with no answer: no status, the meta given', async () => {
+    const c = call({ body: 'grant_type=refresh_token&refresh_token=r' });
+    const entry = await historyEntryFromCall(
+      'refresh',
+      { ...c, verdict: classifyCall('refresh', c) },
+      {
+        id: 'i',
+        profileId: 'p',
+        note: 'the note',
+        verification: true,
+      },
+    );
+    expect(entry).toEqual({
+      id: 'i',
+      profileId: 'p',
+      at: 1,
+      kind: 'refresh',
+      outcome: 'error',
+      status: null,
+      errorCode: 'unreachable',
+      grant: 'unknown',
+      verification: true,
+      durationMs: 1,
+      clientId: null,
+      fingerprints: { refreshToken: await fingerprint('r') },
+      note: 'the note',
+    });
   });
 });
