@@ -7,6 +7,8 @@ import { devCallbackPage, devPageHeaders } from './src/server/devPages.ts';
 import { pageHeaders } from './src/server/pages.ts';
 
 const config = loadConfig(process.env);
+/** Tests of .svelte components are named after them: `src/steps/TokensStep.test.ts`. */
+const COMPONENT_TESTS = 'src/**/[A-Z]*.test.ts';
 
 /** The same server app that `npm start` runs, mounted into Vite's dev server: one code path. */
 function localServer(): Plugin {
@@ -41,8 +43,32 @@ export default defineConfig({
   },
   build: { target: 'es2022', reportCompressedSize: false },
   test: {
-    include: ['src/**/*.test.ts'],
-    environment: 'node',
-    setupFiles: ['src/test-setup.ts'],
+    // Each project says its own include and setup: `extends` would add to the root's, not replace.
+    projects: [
+      // Pure code, the server and the simulator: Node, as they run.
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+          exclude: [COMPONENT_TESTS],
+          environment: 'node',
+          setupFiles: ['src/test-setup.ts'],
+        },
+      },
+      // Component tests (named after their component, `FieldTable.test.ts`): a DOM, and Svelte's
+      // browser build (its default export for Node is the server renderer, which cannot mount).
+      {
+        extends: true,
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'components',
+          include: [COMPONENT_TESTS],
+          environment: 'happy-dom',
+          // Unmounts what each test rendered.
+          setupFiles: ['src/test-setup.ts', '@testing-library/svelte/vitest'],
+        },
+      },
+    ],
   },
 });

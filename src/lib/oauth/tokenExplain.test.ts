@@ -102,7 +102,8 @@ describe('explainTokenSet: every row exactly', () => {
       {
         name: 'expires_in',
         value: '3600 s (≈ 1 hour)',
-        explanation: `Seconds the access token stays valid, counted from the response; PandaDoc gives 31535999 s, one year. From when it arrived, that is ${new Date(AT + 3_600_000).toISOString()}.`,
+        explanation: `Seconds the access token stays valid, counted from the response; PandaDoc gives 31535999 s, one year. From when it arrived, that is ${new Date(AT + 3_600_000).toLocaleString()}.`,
+
         secret: false,
         known: true,
       },

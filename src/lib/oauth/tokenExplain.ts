@@ -32,7 +32,9 @@ export function explainTokenSet(tokens: TokenSet): ExplainedField[] {
   const expiry =
     tokens.expiresAt === null
       ? ''
-      : ` From when it arrived, that is ${new Date(tokens.expiresAt).toISOString()}.`;
+      : // Written like the step's Expires line: one time format per panel.
+        ` From when it arrived, that is ${new Date(tokens.expiresAt).toLocaleString()}.`;
+
   const fields: ExplainedField[] = [
     {
       name: 'access_token',
