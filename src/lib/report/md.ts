@@ -3,7 +3,10 @@
 /** A table cell: no pipes or line breaks to break the row. */
 export function cell(value: string | number | null): string {
   if (value === null || value === '') return '—';
-  return String(value)
+  const text = String(value);
+  // Most cells (a status, a fingerprint) need nothing: a long history has thousands of them.
+  if (!/[\\|\n]/.test(text)) return text;
+  return text
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/\s*\n\s*/g, ' ');
