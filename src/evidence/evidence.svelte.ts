@@ -17,6 +17,8 @@ export class EvidenceState {
   done = $state(0);
   total = $state(0);
   report = $state.raw<EvidenceReport | null>(null);
+  /** The timeline is rendered a task after the diagnoses. */
+  timelineShown = $state(false);
   error = $state.raw<EvidenceError | null>(null);
   sanitize = $state<
     | { state: 'idle' | 'working' }
@@ -50,6 +52,9 @@ export class EvidenceState {
       this.report = m.report;
       this.phase = 'done';
       setReportEvidence(m.report);
+      // The diagnoses first, the timeline in a task of its own: neither holds the page for long.
+      this.timelineShown = false;
+      setTimeout(() => (this.timelineShown = true), 0);
     } else if (m.type === 'error') {
       this.error = m.error;
       this.phase = 'error';

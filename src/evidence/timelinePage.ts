@@ -1,2 +1,2 @@
 /** Timeline rows rendered at a time: enough for any sign-in, few enough to render in one frame. */
-export const TIMELINE_PAGE = 200;
+export const TIMELINE_PAGE = 100;
