@@ -246,7 +246,8 @@ export async function analyzeStory(story: Story): Promise<AnalyzedItem[]> {
         entry: item.entry,
         kind: item.kind,
         at: item.timed ? ex.startedAt : null,
-        durationMs: item.timed && ex.durationMs ? ex.durationMs : item.timed ? 0 : null,
+        // Pasted evidence has no duration (0); neither does a redirect read from a Location header.
+        durationMs: ex.durationMs > 0 ? ex.durationMs : null,
         method: ex.request.method || '—',
         where: whereOf(ex.request.url),
         status: ex.response?.status ?? null,

@@ -53,6 +53,7 @@ export function tookOf(ms: number | null): string {
 /** One line saying what was read: "a HAR file (HAR 1.2 from …, 312 entries): 9 in the story, 303 set aside." */
 export function readSummary(r: EvidenceReport, bytes?: number): string {
   const size = bytes === undefined ? '' : `, ${formatBytes(bytes)}`;
+  if (r.source !== 'har') return `Read ${SOURCE_LABEL[r.source]} (${r.detail}${size}).`;
   const inStory = r.total - r.setAside;
   return `Read ${SOURCE_LABEL[r.source]} (${r.detail}${size}): ${r.timeline.length} step${r.timeline.length === 1 ? '' : 's'} of PandaDoc's OAuth story from ${inStory} entr${inStory === 1 ? 'y' : 'ies'}; ${r.setAside} unrelated entr${r.setAside === 1 ? 'y' : 'ies'} set aside.`;
 }
