@@ -83,3 +83,59 @@ describe('encodeScopeForQuery', () => {
     expect(encodeScopeForQuery('a&b=c#d')).toBe('a%26b%3Dc%23d');
   });
 });
+
+describe('buildAuthorizeUrl: what each parameter says', () => {
+  it('explains each parameter word for word', () => {
+    expect(buildAuthorizeUrl(base).params).toEqual([
+      {
+        name: 'client_id',
+        value: 'abc123',
+        explanation:
+          'Identifies your app; copy it from the PandaDoc developer dashboard. An unknown client ID shows an error page and never redirects back.',
+      },
+      {
+        name: 'redirect_uri',
+        value: 'http://127.0.0.1:5173/callback',
+        explanation:
+          "Where PandaDoc sends the user back with the code. It must match your app's settings exactly (scheme, host, port, path, trailing slash), or PandaDoc shows an error page instead.",
+      },
+      {
+        name: 'scope',
+        value: 'read+write',
+        explanation:
+          'What the app may do: read, write or read+write. "read+write" and "read write" grant the same; anything else (e.g. openid) is rejected, and leaving it out grants read only.',
+      },
+      {
+        name: 'response_type',
+        value: 'code',
+        explanation:
+          'Always "code": PandaDoc only supports the authorization-code flow, where a short-lived code comes back in the redirect and is exchanged for tokens server-side.',
+      },
+      {
+        name: 'state',
+        value: 'st-ate_1',
+        explanation:
+          'A random value, checked when the code comes back to stop CSRF and mixed-up responses. PandaDoc echoes it unchanged (even when it is empty).',
+      },
+      {
+        name: 'code_challenge',
+        value: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        explanation:
+          'PKCE (RFC 7636): a hash of a secret kept in this browser. PandaDoc documents no PKCE and ignores it; it is sent so you can see how it works — the client_secret is what protects the exchange.',
+        ignoredByPandaDoc: true,
+      },
+      {
+        name: 'code_challenge_method',
+        value: 'S256',
+        explanation:
+          'Says the challenge is SHA-256 of the verifier (RFC 7636 §4.3). Ignored by PandaDoc, like code_challenge.',
+        ignoredByPandaDoc: true,
+      },
+    ]);
+  });
+  it('escapes a % not followed by two hex digits', () => {
+    expect(encodeScopeForQuery('read%2')).toBe('read%252');
+    expect(encodeScopeForQuery('read%2g')).toBe('read%252g');
+    expect(encodeScopeForQuery("r-e_a.d~!*'()")).toBe("r-e_a.d~!*'()");
+  });
+});

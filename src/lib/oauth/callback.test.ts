@@ -191,3 +191,95 @@ describe('parseCallbackInput: failures', () => {
     expect(failure(r).code).toBe('state_mismatch');
   });
 });
+
+describe('parseCallbackInput: every failure, word for word', () => {
+  const cb = 'http://127.0.0.1:5173/callback';
+  const parse = (input: string, p: PendingAuthorization | null = pending) =>
+    parseCallbackInput(input, p);
+  it('Deny, with the state it echoed', () => {
+    expect(parse(`${cb}?error=access_denied&state=s1`)).toEqual({
+      ok: false,
+      code: 'access_denied',
+      message:
+        'The user clicked Deny on PandaDoc\'s "Authorize Application" screen, so no code was issued.',
+      hint: 'Start again at the Authorize step and click Authorize this time.',
+      state: 's1',
+    });
+  });
+  it('another authorize error: a known one has its hint, an unknown one says start again', () => {
+    expect(parse(`${cb}?error=invalid_scope&error_description=Bad+scope`)).toEqual({
+      ok: false,
+      code: 'authorize_error',
+      message: 'PandaDoc\'s authorize step returned error "invalid_scope": Bad scope',
+      hint: 'Use scope read, write or read+write only.',
+      state: null,
+    });
+    expect(parse(`error=weird_thing&state=`)).toEqual({
+      ok: false,
+      code: 'authorize_error',
+      message: 'PandaDoc\'s authorize step returned error "weird_thing" with no description.',
+      hint: 'Start again at the Authorize step and paste the new redirect URL.',
+      state: '',
+    });
+  });
+  it('no code, or an empty code, in a URL or a query string', () => {
+    expect(parse(`${cb}?state=x`)).toEqual({
+      ok: false,
+      code: 'missing_code',
+      message: 'That looks like a URL but it has no code= or error= parameter.',
+      hint: 'Copy the address PandaDoc redirected to, after you clicked Authorize.',
+    });
+    expect(parse(`code=&state=x`)).toEqual({
+      ok: false,
+      code: 'missing_code',
+      message: 'That looks like a query string and has code= but the code is empty.',
+      hint: 'Start again at the Authorize step and paste the new redirect URL.',
+    });
+  });
+  it('no authorization pending, no state, empty state, another state', () => {
+    expect(parse(`${cb}?code=${CODE}&state=x`, null)).toEqual({
+      ok: false,
+      code: 'no_pending',
+      message:
+        'No authorization was started in this browser, so the state in this redirect cannot be checked.',
+      hint: 'Start at the Authorize step, or paste just the bare code to skip the state check.',
+    });
+    expect(parse(`${cb}?code=${CODE}`)).toEqual({
+      ok: false,
+      code: 'state_missing',
+      message:
+        'The redirect has no state= parameter. PandaDoc always echoes state (even empty), so part of the URL was probably lost when copying.',
+      hint: 'Copy the whole address from the browser bar, or paste just the bare code to skip the state check.',
+    });
+    expect(parse(`${cb}?code=${CODE}&state=`)).toEqual({
+      ok: false,
+      code: 'state_empty',
+      message:
+        'The redirect came back with an empty state=. PandaDoc echoes state= empty when the authorize URL carried no state, so this redirect came from a different authorize request than the one started here.',
+      hint: 'Start again at the Authorize step and paste the new redirect URL.',
+    });
+    expect(parse(`${cb}?code=${CODE}&state=other`)).toEqual({
+      ok: false,
+      code: 'state_mismatch',
+      message:
+        'The state in this redirect does not match the one this browser sent. It answers a different or older authorize request (another tab or profile), or it was tampered with.',
+      hint: 'Start again at the Authorize step and paste the new redirect URL.',
+    });
+  });
+  it('an empty state matches an authorize request that carried an empty state', () => {
+    expect(parse(`${cb}?code=${CODE}&state=`, { ...pending, state: '' })).toEqual({
+      ok: true,
+      code: CODE,
+      state: '',
+      stateCheck: 'matched',
+      warnings: [],
+    });
+  });
+  it('two codes: the first is used, with a warning', () => {
+    const r = success(parse(`${cb}?code=${CODE}&code=${'f'.repeat(40)}&state=${pending.state}`));
+    expect([r.code, r.warnings]).toEqual([
+      CODE,
+      ['The URL has more than one code=; the first one is used.'],
+    ]);
+  });
+});

@@ -53,3 +53,35 @@ describe('isEnvironmentId', () => {
       expect(isEnvironmentId(v)).toBe(false);
   });
 });
+
+describe('environmentInfo: the whole record', () => {
+  it('for each environment', () => {
+    expect(environmentInfo('simulator', 'http://127.0.0.1:5173//')).toEqual({
+      id: 'simulator',
+      label: 'Simulator (offline)',
+      authorizeEndpoint: 'http://127.0.0.1:5173/sim/oauth2/authorize',
+      tokenEndpoint: 'http://127.0.0.1:5173/sim/oauth2/access_token',
+      apiBase: 'http://127.0.0.1:5173/sim',
+      description:
+        'A built-in imitation of PandaDoc that runs inside this app. No account or network needed; it behaves like the real service, including its error bodies and quirks.',
+    });
+    expect(environmentInfo('us', 'http://x')).toEqual({
+      id: 'us',
+      label: 'PandaDoc US',
+      authorizeEndpoint: 'https://app.pandadoc.com/oauth2/authorize',
+      tokenEndpoint: 'https://api.pandadoc.com/oauth2/access_token',
+      apiBase: 'https://api.pandadoc.com',
+      description:
+        'The real PandaDoc service, US region (the default). Use the client ID and secret of an app created in your PandaDoc developer dashboard.',
+    });
+    expect(environmentInfo('eu', 'http://x')).toEqual({
+      id: 'eu',
+      label: 'PandaDoc EU',
+      authorizeEndpoint: 'https://app.pandadoc.eu/oauth2/authorize',
+      tokenEndpoint: 'https://api.pandadoc.eu/oauth2/access_token',
+      apiBase: 'https://api.pandadoc.eu',
+      description:
+        'The real PandaDoc service, EU region. Accounts and apps live in one region only, so US credentials will not work here.',
+    });
+  });
+});
