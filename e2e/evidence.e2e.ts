@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +149,23 @@ test('a large HAR is read in a worker, with progress, and nothing is sent anywhe
     await expect(rows).toHaveCount(101);
     await ev.getByRole('button', { name: 'Show 100 more steps (205 not shown)' }).click();
     await expect(rows).toHaveCount(201);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a 1 GB file is refused by its size, before a byte is read', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-e2e-'));
+  const file = join(dir, 'huge.har');
+  writeFileSync(file, '');
+  truncateSync(file, 2 ** 30); // sparse: no gigabyte written to disk
+  try {
+    await openDebugger(page);
+    const ev = section(page);
+    await ev.getByLabel('Evidence file (HAR, JSON or text)').setInputFiles(file);
+    await expect(ev.getByRole('alert')).toContainText(
+      'huge.har could not be read. This file is 1.0 GB; the limit is 300.0 MB, and it was not read.',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
