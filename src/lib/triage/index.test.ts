@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimSession } from './fixtures.ts';
-import { triage } from './index.ts';
+import { DOCS, triage } from './index.ts';
 
 describe('triage: successful calls', () => {
   it('says nothing about a clean exchange, refresh and member call', async () => {
@@ -14,5 +14,18 @@ describe('triage: successful calls', () => {
     expect(triage(await s.input('verify', me, { accessToken: access }))).toBeNull();
     const rf = await s.refresh(refresh);
     expect(triage(await s.input('refresh', rf, { refreshToken: refresh }))).toBeNull();
+  });
+});
+
+describe('DOCS: every reference a diagnosis cites', () => {
+  it('is a PandaDoc reference page or an RFC section', () => {
+    for (const [name, url] of Object.entries(DOCS))
+      expect([name, url]).toEqual([
+        name,
+        expect.stringMatching(
+          /^https:\/\/(developers\.pandadoc\.com\/reference\/[a-z-]+|www\.rfc-editor\.org\/rfc\/rfc\d+#(section-[\d.]+|appendix-[A-Z]))$/,
+        ),
+      ]);
+    expect(Object.keys(DOCS)).toHaveLength(14);
   });
 });
