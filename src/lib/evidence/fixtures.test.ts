@@ -74,15 +74,25 @@ describe('recorded HAR fixtures', () => {
     expect(errors.sort()).toEqual(['refresh_race', 'token_after_refresh']);
   });
 
-  it('the debugger’s own normal flow: authorize and callback, no problem (its exchange runs on the server)', async () => {
+  it('a HAR of this debugger: its calls to PandaDoc are read out of its own /api answers', async () => {
     const { report } = await diagnose('app-flow');
-    expect(report.timeline.map((s) => s.kind).slice(0, 3)).toEqual([
+    expect(report.timeline.map((s) => s.kind)).toEqual([
       'authorize',
       'consent',
       'callback',
+      'exchange',
+      'verify',
+      'refresh',
+      'verify',
+      'refresh',
     ]);
-    expect(report.diagnoses.filter((d) => d.severity !== 'info')).toEqual([]);
-    expect(report.diagnoses.map((d) => d.rule)).toContain('no_token_call');
+    expect(report.timeline[3]?.where).toMatch(/\/sim\/oauth2\/access_token$/);
+    // The recording reuses the old access token and the old refresh token after the refresh.
+    const errors = report.diagnoses.filter((d) => d.severity === 'error').map((d) => d.rule);
+    expect(errors.sort()).toEqual(['refresh_race', 'token_after_refresh']);
+    expect(report.diagnoses.find((d) => d.rule === 'refresh_race')?.title).toBe(
+      'One refresh token was used 2 times',
+    );
   });
 
   it('no raw secret of the recording anywhere in the diagnosis or its Markdown', async () => {

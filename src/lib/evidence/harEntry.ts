@@ -5,8 +5,8 @@
  * @see http://www.softwareishard.com/blog/har-12-spec/
  */
 import type { Header, UpstreamExchange } from '../api/wire.ts';
-import { isRecord } from '../oauth/guards.ts';
-import { entryRole, type EntryRole } from './roles.ts';
+import { isRecord, tryParseJson } from '../oauth/guards.ts';
+import { entryRole, safeUrl, type EntryRole } from './roles.ts';
 import type { EvidenceEntry } from './types.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -49,6 +49,37 @@ function responseBody(content: unknown): string {
   return content.encoding === 'base64' ? decodeBase64(content.text) : content.text;
 }
 
+/** This app's own /api/token and /api/members/current answer with the upstream call itself. */
+const OWN_API = /\/api\/(token|members\/current)$/;
+
+function isExchange(v: unknown): v is UpstreamExchange {
+  return (
+    isRecord(v) &&
+    typeof v.startedAt === 'number' &&
+    typeof v.durationMs === 'number' &&
+    isRecord(v.request) &&
+    typeof v.request.url === 'string' &&
+    typeof v.request.method === 'string' &&
+    Array.isArray(v.request.headers) &&
+    (v.response === null || isRecord(v.response))
+  );
+}
+
+/**
+ * A HAR of this debugger itself: its calls to PandaDoc are inside the answers of its own API, as
+ * the local server recorded them (client_secret already redacted). Those are read as the calls.
+ */
+function ownCall(raw: Record<string, unknown>, url: string, entry: number): HarEntryRead | null {
+  const path = safeUrl(url)?.pathname ?? '';
+  if (!OWN_API.test(path) || !isRecord(raw.response)) return null;
+  const parsed = tryParseJson(responseBody(raw.response.content));
+  if (!parsed.ok || !isExchange(parsed.value)) return null;
+  const exchange = parsed.value;
+  const role = entryRole(exchange.request.url, exchange.request.headers);
+  if (role !== 'token' && role !== 'api') return null;
+  return { role, entry: { entry, exchange, timed: true } };
+}
+
 export interface HarEntryRead {
   role: EntryRole;
   entry: EvidenceEntry;
@@ -63,6 +94,8 @@ export function readHarEntry(raw: unknown, entry: number): HarEntryRead | null {
   const req = raw.request;
   const url = str(req.url);
   const headers = headersOf(req.headers);
+  const own = ownCall(raw, url, entry);
+  if (own) return own;
   const role = entryRole(url, headers);
   if (!role) return null;
   const started = Date.parse(str(raw.startedDateTime));
