@@ -1,11 +1,15 @@
 import type { SecretSource, TokenCallResult, UpstreamExchange } from '../api/wire.ts';
-import { processTokenCall, refreshTokenRequest, type TokenFormat } from '../grants.ts';
+import type { TokenFormat } from '../grants.ts';
 import { buildAuthorizeUrl, type ExplainedParam } from '../oauth/authorizeUrl.ts';
 import { type CallbackResult, parseCallbackInput } from '../oauth/callback.ts';
 import type { EnvironmentInfo } from '../oauth/environments.ts';
 import { codeChallengeS256, createCodeVerifier, createState } from '../oauth/pkce.ts';
 import type { TokenSet } from '../oauth/tokenResponse.ts';
-import { coordinatedRefresh, type RefreshOutcome } from '../refresh.ts';
+import type { RefreshOutcome } from '../refresh.ts';
+
+// The grants (and the verdict classifier behind them) are needed from step 4 on: loaded then, so
+// the first load carries only steps 1-3.
+const grants = () => import('../grants.ts');
 import { emptySession, type Profile, type ProfileSession, type Storage } from '../storage/index.ts';
 import { webLock } from '../tabs.ts';
 import type { Timeline } from '../timeline.svelte.ts';
@@ -152,6 +156,7 @@ export class Flow {
 
   /** Step 4's answer, judged: tokens only from a call whose verdict says it worked. */
   async recordExchange(call: Judged<TokenCallResult>): Promise<void> {
+    const { processTokenCall } = await grants();
     const tokens = processTokenCall(call);
     const diagnoses = await this.#recordCall('exchange', call);
     const code = codeAfterExchange(this.session.code, call);
@@ -204,6 +209,10 @@ export class Flow {
       clientSecret: this.deps.secret(),
     };
     const storage = this.deps.storage();
+    const [{ refreshTokenRequest }, { coordinatedRefresh }] = await Promise.all([
+      grants(),
+      import('../refresh.ts'),
+    ]);
     const outcome = await coordinatedRefresh(
       profile.id,
       refreshToken,
@@ -238,6 +247,7 @@ export class Flow {
     let fresh: TokenSet | null = null;
     let loser: Judged<TokenCallResult> | null = null;
     let loserDiagnoses: Diagnosis[] = [];
+    const { processTokenCall } = await grants();
     for (const call of calls) {
       const diagnoses = await this.#recordCall('refresh', call, { note: 'refresh race drill' });
       const tokens = processTokenCall(call);

@@ -8,6 +8,7 @@ import {
   SCHEMA_VERSION,
   toProfile,
   toSession,
+  needsJudging,
 } from './records.ts';
 import { HistoryStore } from './history.ts';
 import { isSealed, Sealer } from './sealed.ts';
@@ -124,7 +125,9 @@ export class Storage {
   async loadSession(profileId: string): Promise<ProfileSession> {
     const data = await this.#openSealed(`session:${profileId}`);
     if (data === undefined) return emptySession();
-    const session = toSession(data);
+    // Schema-1 records need the classifier; loaded only then, so it stays out of the first load.
+    const judge = needsJudging(data) ? (await import('../verdict/judge.ts')).judge : null;
+    const session = toSession(data, judge);
     if (!session) this.#problem(`Stored session of profile ${profileId} was unreadable`);
     return session ?? emptySession();
   }

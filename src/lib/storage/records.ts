@@ -3,7 +3,7 @@ import type { PendingAuthorization } from '../oauth/callback.ts';
 import { isEnvironmentId, type EnvironmentId } from '../oauth/environments.ts';
 import type { TokenSet } from '../oauth/tokenResponse.ts';
 import type { Diagnosis } from '../triage/types.ts';
-import { judge, type Judged } from '../verdict/judge.ts';
+import type { Judged } from '../verdict/judge.ts';
 import type { CallKind } from '../verdict/classify.ts';
 
 /** The shapes kept in IndexedDB, with the tiny checks that narrow what comes back out. */
@@ -105,10 +105,28 @@ function isProfile(value: unknown): value is Profile {
   );
 }
 
+/** `judge` from verdict/judge.ts, passed in so the first load need not carry the classifier. */
+export type JudgeCall = <T extends UpstreamExchange>(kind: CallKind, call: T) => Judged<T>;
+
+const CALLS = ['exchange', 'verify', 'refresh'] as const;
+
+/** True when a stored session has a call from before calls carried their verdict (schema 1). */
+export function needsJudging(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  return CALLS.some((k) => typeof s[k] === 'object' && s[k] !== null && !('verdict' in s[k]));
+}
+
 /** A stored call, judged if it was stored before calls carried their verdict (schema 1). */
-function withVerdict<T extends UpstreamExchange>(kind: CallKind, call: T | null): Judged<T> | null {
+function withVerdict<T extends UpstreamExchange>(
+  kind: CallKind,
+  call: T | null,
+  judge: JudgeCall | null,
+): Judged<T> | null {
   if (typeof call !== 'object' || call === null) return null;
-  return 'verdict' in call ? (call as Judged<T>) : judge(kind, call);
+  if ('verdict' in call) return call as Judged<T>;
+  // Without the classifier an unjudged call is dropped rather than shown with no verdict.
+  return judge ? judge(kind, call) : null;
 }
 
 /**
@@ -116,15 +134,15 @@ function withVerdict<T extends UpstreamExchange>(kind: CallKind, call: T | null)
  * else. Migrates schema 1: calls get their verdict, and a code's `exchangedAt` (then set by any
  * send) is kept only when the exchange's answer proves the code spent or refused.
  */
-export function toSession(value: unknown): ProfileSession | null {
+export function toSession(value: unknown, judge: JudgeCall | null): ProfileSession | null {
   if (typeof value !== 'object' || value === null) return null;
   const s = { ...emptySession(), ...(value as Partial<ProfileSession>) };
   const unjudged = s.exchange !== null && !('verdict' in s.exchange);
   const session: ProfileSession = {
     ...s,
-    exchange: withVerdict('exchange', s.exchange),
-    verify: withVerdict('verify', s.verify),
-    refresh: withVerdict('refresh', s.refresh),
+    exchange: withVerdict('exchange', s.exchange, judge),
+    verify: withVerdict('verify', s.verify, judge),
+    refresh: withVerdict('refresh', s.refresh, judge),
   };
   if (unjudged && session.code?.exchangedAt) {
     const grant = session.exchange?.verdict.grant;
