@@ -286,6 +286,9 @@ describe('callSecrets: what a recorded call carries', () => {
     expect(
       callSecrets(call({ body: '', status: 200, answer: '{"access_token":"","refresh_token":5}' })),
     ).toEqual({});
+    expect(
+      callSecrets(call({ body: '', status: 200, answer: '{"access_token":5,"refresh_token":""}' })),
+    ).toEqual({});
   });
   it('fingerprints everything but the client_id', async () => {
     expect(await callFingerprints(call({ auth: 'Bearer t', status: 200, answer: TOKENS }))).toEqual(

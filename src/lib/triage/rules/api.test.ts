@@ -282,6 +282,11 @@ describe('api_unauthorized: the full diagnosis', () => {
     expect(evidence('bearer abc')).toEqual(['HTTP 401']);
     expect(evidence(null)).toEqual(['HTTP 401', 'No Authorization header was sent.']);
   });
+  it('on the simulator there is no other region to blame', () => {
+    expect(run(apiUnauthorized, memberCall(401, null, { environment: 'simulator' }))?.cause).toBe(
+      'PandaDoc answers 401 when the Bearer token is missing, unknown, expired (after 365 days) or killed by a refresh. This session shows nothing that says which.',
+    );
+  });
   it('not for token calls or other statuses', () => {
     expect(run(apiUnauthorized, memberCall(401, AUTH_ERROR, { kind: 'refresh' }))).toBeNull();
     expect(run(apiUnauthorized, memberCall(403, AUTH_ERROR))).toBeNull();

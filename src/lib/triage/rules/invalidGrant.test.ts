@@ -314,6 +314,7 @@ describe('code_reused: the full diagnosis', () => {
   it('exchanged before with only an access token back', () => {
     const history = [
       entry(T0 - 3_600_000, 'exchange', { code: 'fp-code', newAccessToken: 'fp-a1' }),
+      entry(T0 - 60_000, 'refresh', {}),
     ];
     expect(run(codeReused, refused('exchange', { history, code: {} }))?.evidence).toEqual([
       `This code (fp-code) was exchanged successfully in the exchange at ${clock(T0 - 3_600_000)} (attempt 1), 1 h before this attempt.`,
@@ -509,6 +510,13 @@ describe('refresh_rotated: the full diagnosis', () => {
       entry(T0 - 200_000, 'refresh', { refreshToken: 'fp-r1', newRefreshToken: 'fp-r2' }),
       entry(T0 - 100_000, 'refresh', { refreshToken: 'fp-r2', newRefreshToken: 'fp-r3' }),
       entry(T0 - 50_000, 'refresh', { refreshToken: 'fp-r3' }, failed),
+      // A 200 whose access_token was empty: its refresh token is not one the session holds.
+      entry(
+        T0 - 40_000,
+        'refresh',
+        { refreshToken: 'fp-r3', newRefreshToken: 'fp-r4' },
+        { outcome: 'error', status: 200, errorCode: 'malformed' },
+      ),
     ];
     expect(
       run(refreshRotated, refused('refresh', { history, refreshTokenFingerprint: 'fp-r1' })),
@@ -618,6 +626,12 @@ describe('invalid_grant_unclear: the full diagnosis', () => {
       evidence: ['The code (fp-code) arrived 1 min before this exchange.'],
       docs: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.2',
     });
+  });
+  it('a code issued to another client_id is not ruled out', () => {
+    const input = refused('exchange', { code: { clientId: 'other' } });
+    expect(invalidGrantUnclear(input, readFacts(input))?.cause).toMatch(
+      /rule out: it is not expired by time \(under 10 minutes\); this debugger has not sent it before/,
+    );
   });
   it('a pasted code on the simulator', () => {
     expect(run(invalidGrantUnclear, refused('exchange', { environment: 'simulator' }))).toEqual({

@@ -336,10 +336,10 @@ describe('wrong_secret: the full diagnosis for each source and region', () => {
   it('typed in the browser, the client_id worked before (the latest success is quoted)', () => {
     const history = [
       worked(T0 - 9000, 'exchange', 'cid'),
-      worked(T0 - 8000, 'verify', 'cid'),
       worked(T0 - 7000, 'refresh'),
       worked(T0 - 6000, 'exchange', 'someone-else'),
       { ...worked(T0 - 5000, 'refresh', 'cid'), outcome: 'error' as const },
+      worked(T0 - 4000, 'verify', 'cid'),
     ];
     const input = tokenCall('exchange', FORM, answer, { secretSource: 'browser', history });
     expect(run(wrongSecret, input)).toEqual({
@@ -474,6 +474,12 @@ describe('bad_scope_name: the full diagnosis', () => {
       ],
       docs: 'https://developers.pandadoc.com/reference/authentication-process',
     });
+  });
+  it('common elsewhere means the name itself, in any case', () => {
+    const cause = (name: string) =>
+      run(badScopeName, tokenCall('exchange', FORM, said(name)))?.cause;
+    expect(cause('OpenID')).toMatch(/"OpenID" is common elsewhere/);
+    expect(cause('myopenid')).toMatch(/rejects anything else\.$/);
   });
   it('a name made up, scope not readable in the request', () => {
     expect(

@@ -178,6 +178,7 @@ describe('retryAfterSeconds', () => {
     ).toBe(1);
     expect(retryAfterSeconds(null, 'AVAILABLE IN 7 SECONDS', 0)).toBe(7);
     expect(retryAfterSeconds('12s', null, 0)).toBeNull();
+    expect(retryAfterSeconds('x12', null, 0)).toBeNull();
     expect(retryAfterSeconds('soon', 'Request was throttled.', 0)).toBeNull();
     expect(retryAfterSeconds(null, null, 0)).toBeNull();
   });
