@@ -2,7 +2,7 @@
  * An evidence diagnosis as Markdown: what `npm run diagnose` prints and what the support report
  * carries. Fingerprints only, like everything the report holds.
  */
-import { formatBytes } from './readHar.ts';
+import { formatBytes } from './size.ts';
 import {
   SOURCE_LABEL,
   type EvidenceDiagnosis,

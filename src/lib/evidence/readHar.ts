@@ -7,25 +7,10 @@ import { isRecord, preview, tryParseJson } from '../oauth/guards.ts';
 import { HarScanner, type HarScanSummary } from './harScan.ts';
 import { readHarEntry } from './harEntry.ts';
 import { MAYBE_RELEVANT } from './roles.ts';
+import { formatBytes, MAX_EVIDENCE_BYTES, tooLarge } from './size.ts';
 import type { EvidenceEntry, EvidenceError, EvidenceResult } from './types.ts';
 
-/** Real HAR files are 5–200 MB; anything over this is refused before a byte is read. */
-export const MAX_EVIDENCE_BYTES = 300 * 1024 * 1024;
-
-export function tooLarge(bytes: number): EvidenceError | null {
-  if (bytes <= MAX_EVIDENCE_BYTES) return null;
-  return {
-    code: 'too_large',
-    message: `This file is ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_EVIDENCE_BYTES)}, and it was not read. Record a shorter session: clear the Network panel, then reproduce only the sign-in and the failing call.`,
-  };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${bytes} bytes`;
-}
+export { formatBytes, MAX_EVIDENCE_BYTES, tooLarge };
 
 /** Text a browser decoded from a binary file: NULs, control characters, U+FFFD. */
 export function binaryKind(head: string): string | null {
