@@ -6,6 +6,7 @@ import {
   buildAuthorizeUrl,
   exchangeCode,
   openDebugger,
+  openPanel,
   pasteCallback,
   revealField,
   step,
@@ -91,7 +92,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(
         colorScheme === 'dark',
       );
-      await expect(step(page, 'Simulator settings').getByTestId('sim-clock')).toBeVisible();
+      // The tool panels start closed: axe looks at them open.
+      await openPanel(page, 'Failure drills');
+      await (await openPanel(page, 'Simulator settings')).getByTestId('sim-clock').waitFor();
       await expectAccessible(page, 'the fresh app');
       await openAllDetails(page);
       await expect(page.getByText('Why this step?').first()).toBeVisible();
@@ -174,9 +177,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test('Failure drills: a drill running, its diagnosis named', async ({ page }) => {
       await openDebugger(page);
       // Changes only this browser's profile, not the shared simulator.
-      await step(page, 'Failure drills')
-        .getByRole('button', { name: 'Start drill: Bad scope name' })
-        .click();
+      const drills = await openPanel(page, 'Failure drills');
+      await drills.getByRole('button', { name: 'Start drill: Bad scope name' }).click();
       await expect(page.getByTestId('active-drill')).toContainText('names the cause');
       await expectAccessible(page, 'the drills panel with a drill running');
     });

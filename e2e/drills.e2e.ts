@@ -5,6 +5,7 @@ import {
   denyOnSimulator,
   exchangeCode,
   openDebugger,
+  openPanel,
   step,
 } from './helpers.ts';
 
@@ -20,9 +21,8 @@ test.afterEach(async ({ request }) => {
 });
 
 async function startDrill(page: Page, title: string): Promise<void> {
-  await step(page, 'Failure drills')
-    .getByRole('button', { name: `Start drill: ${title}` })
-    .click();
+  const drills = await openPanel(page, 'Failure drills');
+  await drills.getByRole('button', { name: `Start drill: ${title}` }).click();
   await expect(page.getByTestId('active-drill')).toContainText(`Drill: ${title}.`);
 }
 

@@ -152,3 +152,15 @@ export async function useThenRefresh(page: Page): Promise<void> {
     'rejected (invalid_grant): no longer works',
   );
 }
+
+/**
+ * Opens a tool panel that starts closed (Failure drills, Simulator settings) from its heading,
+ * as a user would; does nothing when it is open already.
+ */
+export async function openPanel(page: Page, title: string): Promise<Locator> {
+  const panel = step(page, title);
+  const toggle = panel.getByRole('button', { name: title, exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  return panel;
+}

@@ -130,7 +130,8 @@ test('pasting a redirect URL by keyboard: typed, submitted with Enter, focus on 
 
 test('the section links move focus to their section', async ({ page }) => {
   await openDebugger(page);
-  await expect(step(page, 'Simulator settings').getByTestId('sim-clock')).toBeVisible();
+  // Loaded, though closed: a link to a closed panel opens it.
+  await expect(step(page, 'Simulator settings').getByTestId('sim-clock')).toBeAttached();
   const nav = page.getByRole('navigation', { name: 'Sections' });
   for (const [link, title] of [
     ['Check a token', 'Check any token'],
@@ -176,6 +177,11 @@ test('a failure drill started and ended by keyboard keeps the focus in its panel
 }) => {
   await openDebugger(page);
   const panel = step(page, 'Failure drills');
+  // The panel starts closed: open it from its heading.
+  const toggle = panel.getByRole('button', { name: 'Failure drills', exact: true });
+  await tabTo(page, toggle);
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   // This drill changes only this browser's profile.
   await tabTo(page, panel.getByRole('button', { name: 'Start drill: Bad scope name' }));
   await page.keyboard.press('Enter');
