@@ -9,8 +9,8 @@ import type { BenchCase, BenchRow } from './types.ts';
 const CASES: Array<[string, () => Promise<{ run: BenchCase }>]> = [
   ['history', () => import('./history.bench.ts')],
   ['browser', () => import('./browser.bench.ts')],
-  ['capture', () => import('./capture.bench.ts')],
   ['passthrough', () => import('./passthrough.bench.ts')],
+  ['capture', () => import('./capture.bench.ts')],
   ['har', () => import('./har.bench.ts')],
   ['har-sanitize', () => import('./har-sanitize.bench.ts')],
   ['simulator', () => import('./simulator.bench.ts')],
