@@ -633,6 +633,13 @@ describe('invalid_grant_unclear: the full diagnosis', () => {
       /rule out: it is not expired by time \(under 10 minutes\); this debugger has not sent it before/,
     );
   });
+  it('a pasted code after other exchanges: nothing is matched against a code it has no record of', () => {
+    const history = [entry(T0 - 20_000, 'exchange', { code: 'fp-code' }, failed)];
+    const input = refused('exchange', { history, environment: 'simulator' });
+    expect(invalidGrantUnclear(input, readFacts(input))?.evidence).toEqual([
+      'This debugger has no record of where or when this code was issued (was it pasted?).',
+    ]);
+  });
   it('a pasted code on the simulator', () => {
     expect(run(invalidGrantUnclear, refused('exchange', { environment: 'simulator' }))).toEqual({
       rule: 'invalid_grant_unclear',
