@@ -283,3 +283,19 @@ describe('parseCallbackInput: every failure, word for word', () => {
     ]);
   });
 });
+
+describe('parseCallbackInput: the next step for each standard authorize error', () => {
+  it.each([
+    [
+      'invalid_request',
+      'Check the authorize URL parameters (client_id, redirect_uri, response_type=code).',
+    ],
+    ['unauthorized_client', 'Check the client ID belongs to an app in this PandaDoc region.'],
+    ['unsupported_response_type', 'The authorize URL must say response_type=code.'],
+    ['invalid_scope', 'Use scope read, write or read+write only.'],
+    ['server_error', 'PandaDoc had a problem; wait a moment and start again.'],
+    ['temporarily_unavailable', 'PandaDoc is busy; wait a moment and start again.'],
+  ])('%s', (error, hint) => {
+    expect(failure(parseCallbackInput(`error=${error}&state=s`, pending)).hint).toBe(hint);
+  });
+});
