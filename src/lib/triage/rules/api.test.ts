@@ -334,3 +334,21 @@ describe('api_forbidden: the full diagnosis', () => {
     expect(run(apiForbidden, memberCall(401, AUTH_ERROR))).toBeNull();
   });
 });
+
+describe('api_unauthorized: only its own refresh token kills a token', () => {
+  it('a refresh of another pair does not', () => {
+    const history = [
+      entry(T0 - 70_000, 'exchange', { newAccessToken: 'fp-a1', newRefreshToken: 'fp-r1' }),
+      entry(T0 - 40_000, 'refresh', { refreshToken: 'fp-r9' }),
+    ];
+    expect(
+      run(apiUnauthorized, memberCall(401, null, { accessTokenFingerprint: 'fp-a1', history }))
+        ?.title,
+    ).toBe('PandaDoc did not accept the access token (401)');
+  });
+  it('two spaces after Bearer are still a Bearer header', () => {
+    expect(
+      run(apiUnauthorized, memberCall(401, null, { authorization: 'Bearer  abc' }))?.evidence,
+    ).toEqual(['HTTP 401']);
+  });
+});

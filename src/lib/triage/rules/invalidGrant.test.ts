@@ -738,3 +738,53 @@ describe('the documented rule priority for invalid_grant', () => {
     );
   });
 });
+
+describe('invalid_grant: only the same code or refresh token counts as evidence', () => {
+  it('the callback that received the code is not a use of it', () => {
+    const history = [entry(T0 - 30_000, 'callback', { code: 'fp-code' })];
+    expect(run(codeReused, refused('exchange', { history, code: {} }))).toBeNull();
+  });
+  it('a refresh of another token neither used this one nor rotated the pair', () => {
+    const other = entry(T0 - 10_000, 'refresh', {
+      refreshToken: 'fp-other',
+      newRefreshToken: 'fp-x',
+    });
+    expect(
+      run(
+        refreshRotated,
+        refused('refresh', { history: [other], refreshTokenFingerprint: 'fp-r1' }),
+      ),
+    ).toBeNull();
+    const exchanged = entry(T0 - 60_000, 'exchange', {
+      code: 'fp-code',
+      newAccessToken: 'fp-a1',
+      newRefreshToken: 'fp-r1',
+    });
+    expect(
+      run(codeReused, refused('exchange', { history: [exchanged, other], code: {} }))?.cause,
+    ).toMatch(/Nothing this session did since has replaced the tokens from that exchange\.$/);
+  });
+  it('the client_id of the call that issued this refresh token, not of another', () => {
+    const history = [
+      entry(T0 - 200_000, 'exchange', { newRefreshToken: 'fp-r0' }, { clientId: 'cid' }),
+      entry(T0 - 120_000, 'exchange', { newRefreshToken: 'fp-r1' }, { clientId: 'other-cid' }),
+    ];
+    expect(
+      run(wrongClient, refused('refresh', { history, refreshTokenFingerprint: 'fp-r1' }))?.rule,
+    ).toBe('wrong_client');
+  });
+  it('"already refused" only after an invalid_grant, not after a server error', () => {
+    const history = [
+      entry(
+        T0 - 20_000,
+        'exchange',
+        { code: 'fp-code' },
+        { outcome: 'error', status: 502, errorCode: 'http_502' },
+      ),
+    ];
+    const input = refused('exchange', { history, code: {} });
+    expect(invalidGrantUnclear(input, readFacts(input))?.evidence).toEqual([
+      'The code (fp-code) arrived 1 min before this exchange.',
+    ]);
+  });
+});

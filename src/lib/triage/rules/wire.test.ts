@@ -791,3 +791,50 @@ describe('region_mismatch: the full diagnosis', () => {
     ).toBeNull();
   });
 });
+
+describe('wire rules: the same secret, the same moment', () => {
+  it('a call that starts after this one ended (and over 100 ms later) did not race it', () => {
+    const sent = { code: 'fp-c' };
+    const cause = (at: number, durationMs: number) =>
+      run(
+        codeExchangedTwice,
+        onWire('exchange', { durationMs, wire: { sent, others: [other(at, 'exchange', sent)] } }),
+      )?.cause;
+    expect(cause(T0 + 101, 0)).toMatch(/so this second exchange is refused/);
+    expect(cause(T0 + 200, 300)).toMatch(/while this call was still under way/);
+    expect(cause(T0 + 300, 300)).toMatch(/while this call was still under way/);
+  });
+  it('a refresh of another token at the same moment is no race', () => {
+    const others = [other(T0 - 10, 'refresh', { refreshToken: 'fp-other' })];
+    expect(
+      run(refreshRace, onWire('refresh', { wire: { sent: { refreshToken: 'fp-r' }, others } })),
+    ).toBeNull();
+  });
+  it('the region of the call that issued this token, not of another call', () => {
+    const others = [
+      other(T0 - 9000, 'verify', {}, { upstream: 'eu' }),
+      other(
+        T0 - 8000,
+        'exchange',
+        { newAccessToken: 'fp-a', newRefreshToken: 'fp-r' },
+        { upstream: 'us' },
+      ),
+    ];
+    const verify = onWire('verify', {
+      status: 401,
+      answer: '{}',
+      wire: { upstream: 'us', sent: { accessToken: 'fp-a' }, others },
+    });
+    expect(run(regionMismatch, verify)).toBeNull();
+    const refresh = onWire('refresh', {
+      wire: { upstream: 'us', sent: { refreshToken: 'fp-r' }, others },
+    });
+    expect(run(regionMismatch, refresh)).toBeNull();
+    const nothingSent = onWire('verify', {
+      status: 401,
+      answer: '{}',
+      wire: { upstream: 'us', sent: {}, others },
+    });
+    expect(run(regionMismatch, nothingSent)).toBeNull();
+  });
+});
