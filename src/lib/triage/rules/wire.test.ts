@@ -498,6 +498,29 @@ describe('api_key_on_token_call: the full diagnosis', () => {
 
 describe('code exchanged twice on the wire: the full diagnosis', () => {
   const sent = { code: 'fp-c' };
+  it('names the refresh that replaced the first pair instead of calling it good', () => {
+    const others = [
+      other(T0 - 5000, 'exchange', {
+        code: 'fp-c',
+        newAccessToken: 'fp-a',
+        newRefreshToken: 'fp-r',
+      }),
+      other(
+        T0 - 3000,
+        'refresh',
+        { refreshToken: 'fp-r', newRefreshToken: 'fp-r2' },
+        { label: 'call #2 (curl)' },
+      ),
+    ];
+    const d = run(codeExchangedTwice, onWire('exchange', { wire: { sent, others } }));
+    expect(d?.next).toMatch(
+      new RegExp(
+        `replaced by call #2 \\(curl\\) at ${clock(T0 - 3000)}: keep that refresh's tokens\\.$`,
+      ),
+    );
+    expect(d?.next).not.toMatch(/still good|Nothing in this recording/);
+  });
+
   it('the first worked and overlapped this one', () => {
     const others = [
       other(T0 - 5000, 'exchange', { code: 'fp-other' }),
@@ -510,7 +533,7 @@ describe('code exchanged twice on the wire: the full diagnosis', () => {
       severity: 'error',
       title: 'This code was exchanged twice',
       cause: `PandaDoc codes work once. Call #1 (curl) sent the same code at ${clock(T0 + -1000)} and got the tokens, while this call was still under way: two handlers (or a retry) raced with one code.`,
-      next: 'Exchange each code once: guard the callback handler against running twice (a page reload, a double-submitted form, a retry on timeout) and keep the tokens from the first exchange. The tokens from the first exchange are still good.',
+      next: 'Exchange each code once: guard the callback handler against running twice (a page reload, a double-submitted form, a retry on timeout) and keep the tokens from the first exchange. Nothing in this recording refreshed the pair from the first exchange, so use it rather than authorizing again (unless it was refreshed elsewhere).',
       evidence: [
         `Code fp-c was sent by call #1 (curl) at ${clock(T0 + -1000)} (it worked) and again by this call at ${clock(T0 + 0)}.`,
         'That exchange returned access token fp-a.',

@@ -112,6 +112,22 @@ function overlapping(input: TriageInput, others: readonly WireEntry[]): WireEntr
   );
 }
 
+/**
+ * What the recording proves about the pair the first exchange returned: replaced by a refresh it
+ * shows, or not refreshed in it. Never "still good": a refresh outside the recording is possible.
+ */
+function firstPairNow(first: WireEntry, others: readonly WireEntry[]): string {
+  const issued = first.fingerprints.newRefreshToken;
+  const refresh = issued
+    ? others.find(
+        (o) => o.kind === 'refresh' && o.outcome === 'ok' && o.fingerprints.refreshToken === issued,
+      )
+    : undefined;
+  return refresh
+    ? ` The pair from the first exchange was replaced by ${refresh.label} at ${clock(refresh.at)}: keep that refresh's tokens.`
+    : ' Nothing in this recording refreshed the pair from the first exchange, so use it rather than authorizing again (unless it was refreshed elsewhere).';
+}
+
 /** The same code sent in two exchanges: the second gets invalid_grant. */
 export const codeExchangedTwice: Rule = (input, facts) => {
   const wire = input.context.wire;
@@ -135,7 +151,7 @@ export const codeExchangedTwice: Rule = (input, facts) => {
         : ', so this second exchange is refused with invalid_grant.'),
     next:
       'Exchange each code once: guard the callback handler against running twice (a page reload, a double-submitted form, a retry on timeout) and keep the tokens from the first exchange.' +
-      (first.outcome === 'ok' ? ' The tokens from the first exchange are still good.' : ''),
+      (first.outcome === 'ok' ? firstPairNow(first, wire.others) : ''),
     evidence: [
       `Code ${code} was sent by ${first.label} at ${clock(first.at)} (${first.outcome === 'ok' ? 'it worked' : (first.errorCode ?? 'failed')}) and again by this call at ${clock(input.call.startedAt)}.`,
       ...(first.fingerprints.newAccessToken
