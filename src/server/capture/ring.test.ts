@@ -66,6 +66,23 @@ describe('CaptureRing', () => {
     expect(ring.since(42).map((c) => c.seq)).toEqual([3, 4, 5]);
   });
 
+  it('wraps around its slots: oldest first, sizes kept, a clear starts afresh', () => {
+    const one = approximateSize(capturedCall(0, 100));
+    const ring = new CaptureRing({ maxCalls: 4, maxBytes: one * 3 });
+    for (let i = 0; i < 11; i++) ring.add(capturedCall(i, 100));
+    // Three fit the size bound; the slots have gone round the ring of four nearly three times.
+    expect(ring.list().map((c) => c.seq)).toEqual([9, 10, 11]);
+    expect(ring.since(9).map((c) => c.seq)).toEqual([10, 11]);
+    expect(ring.capacity()).toMatchObject({ calls: 3, bytes: one * 3, dropped: 8 });
+    // A larger call pushes out as many as it needs, and only those.
+    ring.add(capturedCall(11, 100 + one));
+    expect(ring.list().map((c) => c.seq)).toEqual([11, 12]);
+    ring.clear();
+    ring.add(capturedCall(12, 100));
+    expect(ring.list().map((c) => c.seq)).toEqual([13]);
+    expect(ring.capacity()).toMatchObject({ calls: 1, bytes: one, dropped: 0 });
+  });
+
   it('tells live listeners about each call and each clear, until they unsubscribe', () => {
     const ring = new CaptureRing();
     const seen: RingEvent[] = [];

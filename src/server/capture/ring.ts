@@ -41,15 +41,18 @@ export function captureSettingsFromEnv(env: Record<string, string | undefined>):
   };
 }
 
-const headersSize = (headers: ReadonlyArray<readonly [string, string]>) =>
-  headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+function headersSize(headers: ReadonlyArray<readonly [string, string]>): number {
+  let n = 0;
+  for (const [k, v] of headers) n += k.length + v.length + 4;
+  return n;
+}
 
 /**
  * About what a call holds in memory, in bytes: its strings (bodies, headers, URLs) counted at one
  * byte per character, plus a fixed overhead for the objects. Cheap and monotonic, which is all the
  * bound needs.
  */
-export function approximateSize(call: CapturedCall): number {
+export function approximateSize(call: CapturedCall | Omit<CapturedCall, 'seq'>): number {
   const res = call.response;
   return (
     256 +
@@ -63,10 +66,18 @@ export function approximateSize(call: CapturedCall): number {
   );
 }
 
+/**
+ * Kept in a circular buffer: adding a call past the bound overwrites the oldest slot, so a full
+ * ring costs the same per call as an empty one (no shifting, no copying).
+ */
 export class CaptureRing {
   readonly settings: CaptureSettings;
-  #calls: CapturedCall[] = [];
+  /** Grown up to maxCalls as calls come (a large bound costs nothing until used). */
+  #slots: (CapturedCall | undefined)[] = [];
   #sizes: number[] = [];
+  /** Index of the oldest call held, and how many are held. */
+  #head = 0;
+  #count = 0;
   #bytes = 0;
   #seq = 0;
   #dropped = 0;
@@ -91,27 +102,42 @@ export class CaptureRing {
    */
   add(call: CapturedCall | Omit<CapturedCall, 'seq'>): CapturedCall | null {
     if (!this.settings.enabled) return null;
-    const stored: CapturedCall = { ...call, seq: ++this.#seq };
-    const size = approximateSize(stored);
+    const size = approximateSize(call);
     if (size > this.settings.maxBytes) return null;
-    this.#calls.push(stored);
-    this.#sizes.push(size);
+    const stored = Object.assign({}, call, { seq: ++this.#seq }) as CapturedCall;
+    const max = this.settings.maxCalls;
+    if (this.#count === max) this.#dropOldest();
+    while (this.#bytes + size > this.settings.maxBytes && this.#count > 0) this.#dropOldest();
+    const slot = (this.#head + this.#count) % max;
+    this.#slots[slot] = stored;
+    this.#sizes[slot] = size;
+    this.#count++;
     this.#bytes += size;
-    while (
-      this.#calls.length > this.settings.maxCalls ||
-      (this.#bytes > this.settings.maxBytes && this.#calls.length > 1)
-    ) {
-      this.#calls.shift();
-      this.#bytes -= this.#sizes.shift() ?? 0;
-      this.#dropped++;
-    }
     this.#emit({ kind: 'call', call: stored });
     return stored;
   }
 
+  #dropOldest(): void {
+    this.#bytes -= this.#sizes[this.#head];
+    this.#slots[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.settings.maxCalls;
+    this.#count--;
+    this.#dropped++;
+  }
+
+  #at(i: number): CapturedCall {
+    return this.#slots[(this.#head + i) % this.settings.maxCalls]!;
+  }
+
   /** Every call still held, oldest first. */
   list(): CapturedCall[] {
-    return [...this.#calls];
+    return this.#from(0);
+  }
+
+  #from(start: number): CapturedCall[] {
+    const out = new Array<CapturedCall>(this.#count - start);
+    for (let i = start; i < this.#count; i++) out[i - start] = this.#at(i);
+    return out;
   }
 
   /**
@@ -121,14 +147,16 @@ export class CaptureRing {
   since(after: number): CapturedCall[] {
     if (!Number.isFinite(after) || after < 0 || after > this.#seq) return this.list();
     // Seqs increase along the array: find the first one past `after` from the end (usually close).
-    let i = this.#calls.length;
-    while (i > 0 && (this.#calls[i - 1]?.seq ?? 0) > after) i--;
-    return this.#calls.slice(i);
+    let i = this.#count;
+    while (i > 0 && this.#at(i - 1).seq > after) i--;
+    return this.#from(i);
   }
 
   clear(): void {
-    this.#calls = [];
+    this.#slots = [];
     this.#sizes = [];
+    this.#head = 0;
+    this.#count = 0;
     this.#bytes = 0;
     this.#dropped = 0;
     this.#emit({ kind: 'cleared' });
@@ -139,7 +167,7 @@ export class CaptureRing {
       enabled: this.settings.enabled,
       maxCalls: this.settings.maxCalls,
       maxBytes: this.settings.maxBytes,
-      calls: this.#calls.length,
+      calls: this.#count,
       bytes: this.#bytes,
       dropped: this.#dropped,
     };

@@ -64,11 +64,18 @@ function connectionListed(headers: Headers): Set<string> | null {
 /**
  * The upstream's answer headers, for the client. `decoded`: fetch has already undone the
  * Content-Encoding, so the upstream's Content-Encoding and Content-Length no longer describe it.
+ * `received`, when given, gets every upstream header as it came (for the capture), in the same
+ * pass: walking a Headers object sorts it each time.
  */
-export function clientResponseHeaders(upstream: Headers, decoded: boolean): Headers {
+export function clientResponseHeaders(
+  upstream: Headers,
+  decoded: boolean,
+  received?: Header[],
+): Headers {
   const out = new Headers();
   const listed = connectionListed(upstream);
   upstream.forEach((value, name) => {
+    received?.push([name, value]);
     if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || listed?.has(name)) return;
     if (decoded && (name === 'content-encoding' || name === 'content-length')) return;
     out.append(name, value);

@@ -10,7 +10,7 @@ import type { EnvironmentId } from '../../lib/oauth/environments.ts';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
 import { Deadline, describeNetworkError, initWithDeadline } from '../forward.ts';
-import { clientResponseHeaders, headerPairs } from './headers.ts';
+import { clientResponseHeaders } from './headers.ts';
 import { wholeBody } from './lightweight.ts';
 import type { FetchLike } from './local.ts';
 import { BodyTap, tapped } from './tap.ts';
@@ -141,11 +141,12 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   const whole = wholeBody(res);
   // fetch undoes a Content-Encoding: the upstream's framing headers no longer fit the body.
   const decoded = whole === undefined && upstreamHeaders.has('content-encoding');
-  const headers = clientResponseHeaders(upstreamHeaders, decoded);
+  const received: Header[] | undefined = onCall ? [] : undefined;
+  const headers = clientResponseHeaders(upstreamHeaders, decoded, received);
   const recorded = (tap: BodyTap | null): RecordedResponse => ({
     status,
     statusText: whole === undefined ? res.statusText : (STATUS_CODES[status] ?? ''),
-    headers: headerPairs(upstreamHeaders),
+    headers: received ?? [],
     body: tap ? tap.text() : '',
     truncated: tap?.truncated ?? false,
   });
