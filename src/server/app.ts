@@ -9,6 +9,7 @@ import { type LogSink, requestLog } from './log.ts';
 import { createPages } from './pages.ts';
 import { createPassthrough } from './passthrough.ts';
 import { captureSimulatorCalls } from './passthrough/direct.ts';
+import { crossSiteRecorder } from './passthrough/refusal.ts';
 import { upstreamTransport } from './passthrough/local.ts';
 import { closeAfterRefusedBody } from './listen.ts';
 import { SimulatorCore } from './simulator/state.ts';
@@ -39,7 +40,11 @@ export function createServerApp({ config, distDir, log, fetchImpl, capture }: Se
   // Outermost first: headers on every answer (refusals included), then who may ask at all.
   app.use('*', baselineHeaders());
   app.use('*', hostGuard(config));
-  app.use('*', originGuard(config));
+  const onCall = ring.settings.enabled
+    ? (call: Parameters<typeof ring.add>[0]) => void ring.add(call)
+    : undefined;
+  // A foreign page's refused calls to the pass-through are captured (never a foreign Host's).
+  app.use('*', originGuard(config, onCall && crossSiteRecorder(config, onCall)));
   app.use('*', closeAfterRefusedBody());
   const simulatorApp = createSimulator(simulator);
   // The simulator is called in-process by the pass-through (no loopback hop) when it can be.
@@ -50,9 +55,6 @@ export function createServerApp({ config, distDir, log, fetchImpl, capture }: Se
     core: simulator,
     fetchImpl,
   });
-  const onCall = ring.settings.enabled
-    ? (call: Parameters<typeof ring.add>[0]) => void ring.add(call)
-    : undefined;
   if (onCall) app.use('/sim/*', captureSimulatorCalls(onCall));
   app.route('/sim', simulatorApp);
   app.route('/api', createTrafficRoutes(ring));

@@ -87,6 +87,9 @@ const ACTIVE_PREFIXES = [
   '/api/',
   '/oauth2/',
   '/public/',
+  // The pass-through's regional bases (upstreams.ts): /us/public/…, /eu/oauth2/access_token.
+  '/us/',
+  '/eu/',
   '/sim/_control',
   '/sim/oauth2/access_token',
   '/sim/public/',
@@ -129,11 +132,14 @@ export function foreignReason(
   return null;
 }
 
+/** Told of each cross-site refusal: the answer, its body and the reason (for the live capture). */
+export type RefusalHook = (c: Context, answer: Response, body: string, reason: string) => void;
+
 /**
  * Cross-site request forgery: pages on other sites may not make this server act. Same-origin
  * pages and non-browser clients may. No CORS is ever granted, so nothing else can read answers.
  */
-export function originGuard(config: ServerConfig): MiddlewareHandler {
+export function originGuard(config: ServerConfig, onRefused?: RefusalHook): MiddlewareHandler {
   return async (c, next) => {
     if (!isActive(c.req.method, c.req.path)) return next();
     const hosts = allowedHosts(config, localPort(c));
@@ -143,13 +149,12 @@ export function originGuard(config: ServerConfig): MiddlewareHandler {
     };
     const reason = foreignReason(c.req.header('origin'), c.req.header('sec-fetch-site'), ours);
     if (!reason) return next();
-    return refuse(
-      c,
-      403,
-      'cross_site',
+    const message =
       `Refused: ${reason}. This local server acts only for the debugger's own pages ` +
-        `(${config.origin}) and for clients that are not browsers.`,
-    );
+      `(${config.origin}) and for clients that are not browsers.`;
+    const answer = refuse(c, 403, 'cross_site', message);
+    onRefused?.(c, answer, message, reason);
+    return answer;
   };
 }
 

@@ -1,11 +1,13 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { RefusalKind } from '../lib/api/traffic.ts';
 import type { ServerConfig } from './config.ts';
 import { DATA_HEADERS } from './guards.ts';
 import { upstreamRequestHeaders } from './passthrough/headers.ts';
 import type { FetchLike } from './passthrough/local.ts';
-import { proxy, proxyError, size, type CallSink } from './passthrough/proxy.ts';
+import { proxy, proxyError, proxyErrorBody, size, type CallSink } from './passthrough/proxy.ts';
+import { capturedUpstream, recordRefusal } from './passthrough/refusal.ts';
+import { BodyTap } from './passthrough/tap.ts';
 import { passthroughTarget } from './upstreams.ts';
 
 /**
@@ -40,46 +42,135 @@ function withDataHeaders(res: Response): Response {
   return res;
 }
 
+/** A body over the limit: announced (refused unread) or found while reading (what was read). */
+interface TooLarge {
+  tooLarge: true;
+  announced: number | null;
+  read: BodyTap | null;
+}
+
+/**
+ * Reads a body whole, up to `max` bytes. Over it, stops reading (the refusal closes the
+ * connection) and keeps what was read for the capture, when capturing.
+ */
+async function readCapped(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  capture: boolean,
+): Promise<Uint8Array | TooLarge> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const step = await reader.read();
+    if (step.done) break;
+    chunks.push(step.value);
+    total += step.value.byteLength;
+    if (total > max) {
+      reader.releaseLock();
+      const read = capture ? new BodyTap() : null;
+      if (read) for (const chunk of chunks) read.add(chunk);
+      return { tooLarge: true, announced: null, read };
+    }
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
 /** The request body as it should go upstream: none, read whole, or streamed. */
-async function requestBody(c: Context, max: number, token: boolean) {
+async function requestBody(c: Context, max: number, token: boolean, capture: boolean) {
   const method = c.req.method;
   if (method === 'GET' || method === 'HEAD') return null;
   const length = c.req.header('content-length');
   if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
     const size = Number(length);
     if (size === 0) return null;
-    if (size > max) return 'too large' as const;
+    if (size > max) return { tooLarge: true, announced: size, read: null } satisfies TooLarge;
     if (size <= READ_WHOLE_BYTES) return new Uint8Array(await c.req.arrayBuffer());
     return c.req.raw.body;
   }
-  // No length announced: a chunked body, or a Request built in-process. The token endpoint's
-  // is already read (and capped) by its body limit.
+  // No length announced: a chunked body, or a Request built in-process. The token endpoint's is
+  // read whole, and keeps its 64 KiB cap.
   const body = c.req.raw.body;
   if (!body) return null;
-  return token ? new Uint8Array(await c.req.arrayBuffer()) : body;
+  return token ? readCapped(body, max, capture) : body;
 }
+
+const isTooLarge = (body: unknown): body is TooLarge =>
+  typeof body === 'object' && body !== null && 'tooLarge' in body;
 
 export function createPassthrough(config: ServerConfig, options: PassthroughOptions): Hono {
   const app = new Hono();
+
+  const { onCall } = options;
+
+  /** The debugger's own answer, recorded for the live capture (when capture is on). */
+  const refuse = (
+    c: Context,
+    arrived: { startedAt: number; t0: number } | null,
+    status: number,
+    kind: RefusalKind,
+    error: string,
+    description: string,
+    extra: { reason?: string; read?: BodyTap | null; close?: boolean } = {},
+  ) => {
+    const answer = withDataHeaders(proxyError(status, error, description, extra.close));
+    const upstream = onCall && capturedUpstream(config, c.req.path);
+    if (onCall && upstream) {
+      recordRefusal(onCall, c, {
+        startedAt: arrived?.startedAt ?? Date.now(),
+        t0: arrived?.t0 ?? performance.now(),
+        upstream,
+        refused: {
+          kind,
+          reason: extra.reason ?? `${description[0]!.toUpperCase()}${description.slice(1)}.`,
+        },
+        answer,
+        answerBody: proxyErrorBody(error, description),
+        body: extra.read,
+      });
+    }
+    return answer;
+  };
 
   const handle = async (c: Context, next: Next) => {
     const url = new URL(c.req.url);
     const target = passthroughTarget(config, url.pathname, url.search);
     if (!target) return next();
+    const arrived = onCall ? { startedAt: Date.now(), t0: performance.now() } : null;
     const method = c.req.method;
     if (REFUSED_METHODS.has(method.toUpperCase())) {
-      return withDataHeaders(proxyError(405, 'invalid_request', `${method} is not passed on`));
+      return refuse(c, arrived, 405, 'method', 'invalid_request', `${method} is not passed on`, {
+        reason: `${method} is a method the debugger never passes on (tracing echoes credentials, CONNECT opens tunnels).`,
+      });
     }
     // A CORS preflight: this server grants cross-origin access to nobody (see guards.ts).
     if (method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) {
-      return c.text('This server grants CORS to nobody.', 403);
+      return refuse(
+        c,
+        arrived,
+        403,
+        'preflight',
+        'cors_refused',
+        'this server grants CORS to nobody',
+        {
+          reason:
+            'A CORS preflight: the debugger grants cross-origin access to nobody, and PandaDoc grants none either.',
+        },
+      );
     }
     const max = target.token ? TOKEN_MAX_BODY : PUBLIC_MAX_BODY;
-    const body = await requestBody(c, max, target.token);
-    if (body === 'too large') {
-      return withDataHeaders(
-        proxyError(413, 'invalid_request', `request body larger than ${size(max)}`, true),
-      );
+    const body = await requestBody(c, max, target.token, onCall !== undefined);
+    if (isTooLarge(body)) {
+      const description = `request body larger than ${size(max)}`;
+      const reason =
+        body.announced === null
+          ? `The body went over ${size(max)}: the debugger stopped reading it and sent nothing on.`
+          : `The body announced ${body.announced} bytes (Content-Length), over the ${size(max)} limit: the debugger refused it unread and sent nothing on.`;
+      return refuse(c, arrived, 413, 'too_large', 'invalid_request', description, {
+        reason,
+        read: body.read,
+        close: true,
+      });
     }
     const res = await proxy(
       {
@@ -89,13 +180,14 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         headers: upstreamRequestHeaders(c.req.raw.headers, bindings(c)?.incoming?.rawHeaders),
         body,
         localPath: url.pathname + url.search,
+        clientUrl: c.req.url,
         userAgent: c.req.header('user-agent') ?? null,
       },
       {
         fetch: options.fetchFor(c),
         timeoutMs: config.upstreamTimeoutMs,
         maxBody: max,
-        onCall: options.onCall,
+        onCall,
         breakClient: () => {
           const outgoing = bindings(c)?.outgoing;
           if (!outgoing) return false;
@@ -107,18 +199,24 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
     return withDataHeaders(res);
   };
 
-  // The token endpoint keeps its 64 KiB cap whether or not the body announces its length.
-  const tokenLimit = bodyLimit({
-    maxSize: TOKEN_MAX_BODY,
-    onError: () =>
-      withDataHeaders(
-        proxyError(413, 'invalid_request', `body larger than ${size(TOKEN_MAX_BODY)}`, true),
-      ),
-  });
+  /** Any other path under the pass-through's prefixes: the debugger's own 404, recorded. */
+  const notPassedOn = (c: Context) =>
+    refuse(
+      c,
+      null,
+      404,
+      'not_found',
+      'not_found',
+      `${c.req.path} is not a path this debugger passes on (it passes /oauth2/access_token and every path under /public/, optionally after /us or /eu)`,
+    );
+
   for (const base of ['', '/us', '/eu']) {
-    app.all(`${base}/oauth2/access_token`, tokenLimit, handle);
-    app.all(`${base}/oauth2/access_token/`, tokenLimit, handle);
+    app.all(`${base}/oauth2/access_token`, handle);
+    app.all(`${base}/oauth2/access_token/`, handle);
     app.all(`${base}/public/*`, handle);
+  }
+  for (const path of ['/oauth2/*', '/public/*', '/us', '/us/*', '/eu', '/eu/*']) {
+    app.all(path, notPassedOn);
   }
   return app;
 }

@@ -90,6 +90,8 @@ export const ACTIVE_REQUESTS: [string, RequestInit][] = [
   ],
   ['/oauth2/access_token', { method: 'POST', body: 'grant_type=x', headers: FORM_HEADERS }],
   ['/public/v1/members/current', { headers: { Authorization: `Bearer ${'c'.repeat(40)}` } }],
+  ['/us/public/v1/members/current', { headers: { Authorization: `Bearer ${'c'.repeat(40)}` } }],
+  ['/eu/oauth2/access_token', {}],
   ['/sim/oauth2/authorize', { method: 'POST', body: 'decision=allow', headers: FORM_HEADERS }],
   ['/sim/oauth2/access_token', { method: 'POST', body: 'grant_type=x', headers: FORM_HEADERS }],
   ['/sim/public/v1/members/current', {}],

@@ -26,6 +26,24 @@ export interface CapturedCall extends UpstreamExchange {
   userAgent: string | null;
   /** True when a body was cut at CAPTURE_BODY_LIMIT (the client and upstream still got all of it). */
   requestBodyTruncated: boolean;
+  /**
+   * Set when the debugger answered the call itself and sent nothing on: `response` is then the
+   * debugger's own answer, not PandaDoc's, and `request.url` the URL the client called. A body the
+   * debugger refused unread is `body: null` with `requestBodyTruncated: true`.
+   */
+  refused?: DebuggerRefusal;
+}
+
+/**
+ * Why the debugger answered a call itself: a method it never passes on, a body over its limit, a
+ * CORS preflight, a page on another site (the Origin guard), a path it does not pass on.
+ */
+export type RefusalKind = 'method' | 'too_large' | 'preflight' | 'cross_site' | 'not_found';
+
+export interface DebuggerRefusal {
+  kind: RefusalKind;
+  /** Why, in a sentence a developer reads: "TRACE is not passed on". */
+  reason: string;
 }
 
 /** How full the server's capture ring is, and its bounds. */

@@ -1,5 +1,10 @@
 /** Narrows what arrives from /api/traffic (SSE data and the JSON list) before the UI trusts it. */
-import type { CapturedCall, TrafficCapacity, TrafficEventHello } from '../api/traffic.ts';
+import type {
+  CapturedCall,
+  RefusalKind,
+  TrafficCapacity,
+  TrafficEventHello,
+} from '../api/traffic.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
 
 const isHeaders = (v: unknown) =>
@@ -31,13 +36,17 @@ export function isCapturedCall(v: unknown): v is CapturedCall {
 export function parseCallEvent(data: string): CapturedCall | null {
   const parsed = tryParseJson(data);
   if (!parsed.ok || !isCapturedCall(parsed.value)) return null;
-  const call = parsed.value;
+  const { refused, ...call } = parsed.value;
   // Fields a server of an older contract may leave out.
   return {
     ...call,
     userAgent: typeof call.userAgent === 'string' ? call.userAgent : null,
     requestBodyTruncated: call.requestBodyTruncated === true,
     upstream: call.upstream ?? 'simulator',
+    // The debugger's own answer: kept only when it says what and why.
+    ...(isRecord(refused) && typeof refused.kind === 'string' && typeof refused.reason === 'string'
+      ? { refused: { kind: refused.kind as RefusalKind, reason: refused.reason } }
+      : {}),
   };
 }
 

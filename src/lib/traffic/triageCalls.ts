@@ -15,7 +15,7 @@ import {
   triageAll,
 } from '../triage/index.ts';
 import type { WireEntry } from '../triage/rules/wire.ts';
-import { classifyCall, type Verdict } from '../verdict/classify.ts';
+import { classifyCall, refusalOf, type Verdict } from '../verdict/classify.ts';
 import { captureKind, decodeRequestBody, type CaptureKind } from './describe.ts';
 
 export interface RecordedCall extends UpstreamExchange {
@@ -33,7 +33,7 @@ export type CallLabeller = (call: RecordedCall, index: number) => string;
 function apiVerdict(call: UpstreamExchange): Verdict {
   const base = classifyCall('verify', call);
   const res = call.response;
-  if (!res || call.failure) return base;
+  if (!res || call.failure || refusalOf(call)) return base;
   // A redirect is how the consent screen answers; the pass-through never follows one.
   if (res.status >= 200 && res.status < 400)
     return { ...base, outcome: 'ok', errorCode: null, summary: `${res.status}`, detail: null };
@@ -127,6 +127,7 @@ export async function triageRecording(
   const verdicts = read.map((r) => r.verdict);
   const fps = read.map((r) => r.fingerprints);
   const entries: WireEntry[] = calls.map((c, i) => ({ ...read[i]!.entry, label: label(c, i) }));
+  const refused = calls.map((c) => refusalOf(c) !== null);
   const wanted = indexes ?? calls.map((_c, i) => i);
   return wanted.map((i) => {
     const call = calls[i]!;
@@ -134,7 +135,8 @@ export async function triageRecording(
     const verdict = verdicts[i]!;
     // The consent screen is a browser's page, not an API answer: nothing here to triage.
     if (kind === 'authorize') return { kind, verdict, fingerprints: fps[i]!, diagnoses: [] };
-    const others = entries.filter((_e, j) => j !== i);
+    // A call the debugger refused never reached PandaDoc: no evidence for or against any other.
+    const others = entries.filter((_e, j) => j !== i && !refused[j]);
     const form = decodeRequestBody(call.request).fields;
     const field = (name: string) => form.find((f) => f.name === name)?.value ?? '';
     const context: TriageContext = {

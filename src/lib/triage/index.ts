@@ -14,6 +14,7 @@ import {
   wrongClient,
 } from './rules/invalidGrant.ts';
 import { redirectUriChanged } from './rules/redirectUri.ts';
+import { debuggerRefused } from './rules/refused.ts';
 import {
   badScopeName,
   jsonBody,
@@ -52,6 +53,8 @@ export * from './types.ts';
 
 /** Why the call failed, in priority order. */
 export const ERROR_RULES: readonly Rule[] = Object.freeze([
+  // Never sent on: nothing the other rules read is PandaDoc's.
+  debuggerRefused,
   upstreamTimeout,
   upstreamUnreachable,
   rateLimited,

@@ -41,6 +41,7 @@ export type DiagnosisRule =
   | 'refresh_race'
   | 'bearer_malformed'
   | 'region_mismatch'
+  | 'debugger_refused'
   | 'unknown';
 
 export interface Diagnosis {

@@ -26,7 +26,8 @@ export interface Verdict {
   outcome: 'ok' | 'error';
   /**
    * null when the call worked; otherwise the OAuth `error`, the API `type`, or one of
-   * `timeout` / `unreachable` / `truncated` / `html` / `not_json` / `malformed` / `http_<status>`.
+   * `timeout` / `unreachable` / `truncated` / `html` / `not_json` / `malformed` / `http_<status>`,
+   * or `debugger_refused` for a call the debugger answered itself (see refusalOf).
    */
   errorCode: string | null;
   /** For exchange and refresh; null for member calls. */
@@ -160,7 +161,37 @@ function memberVerdict(call: UpstreamExchange): Verdict {
   };
 }
 
+/** Why the debugger answered a captured call itself (lib/api/traffic.ts `refused`). */
+export interface Refusal {
+  kind: string;
+  reason: string;
+}
+
+/**
+ * The refusal a captured call carries when the debugger answered it itself, or null. Such a call
+ * never reached PandaDoc: its answer is the debugger's, and proves nothing about a credential.
+ */
+export function refusalOf(call: UpstreamExchange): Refusal | null {
+  const refused = (call as { refused?: unknown }).refused;
+  if (typeof refused !== 'object' || refused === null) return null;
+  const { kind, reason } = refused as Record<string, unknown>;
+  return typeof kind === 'string' && typeof reason === 'string' ? { kind, reason } : null;
+}
+
+function refusedVerdict(kind: CallKind, call: UpstreamExchange, refusal: Refusal): Verdict {
+  return {
+    outcome: 'error',
+    errorCode: 'debugger_refused',
+    // Never sent on: the code or refresh token is exactly as good as it was.
+    grant: kind === 'exchange' || kind === 'refresh' ? 'untouched' : null,
+    summary: `${call.response?.status ?? 'no answer'}: refused by the debugger, not sent on`,
+    detail: refusal.reason,
+  };
+}
+
 /** The one verdict on a recorded call. Pure: the same call always gets the same verdict. */
 export function classifyCall(kind: CallKind, call: UpstreamExchange): Verdict {
+  const refusal = refusalOf(call);
+  if (refusal) return refusedVerdict(kind, call, refusal);
   return kind === 'exchange' || kind === 'refresh' ? tokenVerdict(call) : memberVerdict(call);
 }

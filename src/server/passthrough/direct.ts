@@ -17,7 +17,7 @@ import { BodyTap } from './tap.ts';
 const ALREADY_SENT = 'x-hono-already-sent';
 
 /** The request headers as the client sent them, less the connection's own. */
-function sentHeaders(headers: Headers): Header[] {
+export function sentHeaders(headers: Headers): Header[] {
   const out: Header[] = [];
   headers.forEach((value, name) => {
     if (!HOP_BY_HOP.has(name) && name !== OWN_CALL_HEADER) out.push([name, value]);

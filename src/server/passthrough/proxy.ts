@@ -10,7 +10,7 @@ import type { EnvironmentId } from '../../lib/oauth/environments.ts';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
 import { Deadline, describeNetworkError, initWithDeadline } from '../forward.ts';
-import { clientResponseHeaders } from './headers.ts';
+import { clientResponseHeaders, headerPairs } from './headers.ts';
 import { wholeBody } from './lightweight.ts';
 import type { FetchLike } from './local.ts';
 import { BodyTap, tapped } from './tap.ts';
@@ -27,8 +27,9 @@ export interface ProxyRequest {
   headers: Header[];
   /** A body already read (small), a stream (large or of unknown size), or none. */
   body: string | Uint8Array | ReadableStream<Uint8Array> | null;
-  /** The path and query the client asked this server for. */
+  /** The path and query the client asked this server for, and the whole URL. */
   localPath: string;
+  clientUrl: string;
   userAgent: string | null;
 }
 
@@ -45,14 +46,15 @@ export interface ProxyOptions {
   breakClient?: () => boolean;
 }
 
+/** The body of the proxy's own answers: the OAuth error form every PandaDoc client can read. */
+export const proxyErrorBody = (error: string, description: string) =>
+  JSON.stringify({ error, error_description: `PandaDoc debugger proxy: ${description}` });
+
 /** The proxy's own answers, in the OAuth error form every PandaDoc client can read. */
 export function proxyError(status: number, error: string, description: string, close = false) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (close) headers.connection = 'close';
-  return new Response(
-    JSON.stringify({ error, error_description: `PandaDoc debugger proxy: ${description}` }),
-    { status, headers },
-  );
+  return new Response(proxyErrorBody(error, description), { status, headers });
 }
 
 /** 104857600 → "100 MB", 65536 → "64 KiB". */
@@ -120,12 +122,37 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   } catch (error) {
     deadline.clear();
     if (requestTap && requestTap.size > options.maxBody) {
-      return proxyError(
-        413,
-        'invalid_request',
-        `request body larger than ${size(options.maxBody)}`,
-        true,
-      );
+      const description = `request body larger than ${size(options.maxBody)}`;
+      const answer = proxyError(413, 'invalid_request', description, true);
+      onCall?.({
+        startedAt,
+        durationMs: Math.round((performance.now() - t0) * 10) / 10,
+        request: {
+          method: req.method,
+          url: req.clientUrl,
+          headers: req.headers,
+          body: requestTap.text(),
+        },
+        response: {
+          status: 413,
+          statusText: STATUS_CODES[413] ?? '',
+          headers: headerPairs(answer.headers),
+          body: proxyErrorBody('invalid_request', description),
+          truncated: false,
+        },
+        failure: null,
+        upstream: req.environment,
+        localPath: req.localPath,
+        userAgent: req.userAgent,
+        requestBodyTruncated: true,
+        refused: {
+          kind: 'too_large',
+          reason:
+            `The body went over ${size(options.maxBody)} while it streamed: the debugger ` +
+            'stopped the upload, so the upstream got an unfinished request and never answered it.',
+        },
+      });
+      return answer;
     }
     const failure: UpstreamFailure = deadline.expired
       ? { kind: 'timeout', message: timeoutMessage }

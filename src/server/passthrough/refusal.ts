@@ -1,0 +1,103 @@
+/**
+ * Calls the debugger answers itself on the pass-through's paths (a method it never passes on, a
+ * body over its limit, a CORS preflight, a page on another site, a path it does not pass on) are
+ * captured too, marked `refused`, so a developer sees in Traffic why their call got no PandaDoc
+ * answer. Nothing here runs when capture is off: callers check `onCall` first.
+ *
+ * Not recorded: requests refused for their Host (guards.ts). A page using DNS rebinding can send
+ * those; they are not addressed to this server, and must not be able to fill its capture.
+ */
+import type { Context } from 'hono';
+import { STATUS_CODES } from 'node:http';
+import type { DebuggerRefusal } from '../../lib/api/traffic.ts';
+import type { EnvironmentId } from '../../lib/oauth/environments.ts';
+import type { ServerConfig } from '../config.ts';
+import { passthroughTarget } from '../upstreams.ts';
+import { headerPairs } from './headers.ts';
+import { sentHeaders } from './direct.ts';
+import type { CallSink } from './proxy.ts';
+import type { BodyTap } from './tap.ts';
+
+export interface RefusalRecord {
+  /** When the request arrived (Date.now()) and its performance.now(), for the time taken. */
+  startedAt: number;
+  t0: number;
+  /** Where the call would have gone. */
+  upstream: EnvironmentId;
+  refused: DebuggerRefusal;
+  /** The debugger's answer, and its body as sent. */
+  answer: Response;
+  answerBody: string;
+  /** What was read of the request body before the refusal; none when it was refused unread. */
+  body?: BodyTap | null;
+}
+
+/** True when the request announces a body (one the debugger may have refused unread). */
+const announcesBody = (c: Context) => {
+  const length = c.req.header('content-length');
+  return (
+    c.req.header('transfer-encoding') !== undefined || (length !== undefined && length !== '0')
+  );
+};
+
+/** Records one call the debugger answered itself, as the client sent it. */
+export function recordRefusal(onCall: CallSink, c: Context, r: RefusalRecord): void {
+  const url = new URL(c.req.url);
+  const res = r.answer;
+  onCall({
+    startedAt: r.startedAt,
+    durationMs: Math.round((performance.now() - r.t0) * 10) / 10,
+    request: {
+      method: c.req.method,
+      url: c.req.url,
+      headers: sentHeaders(c.req.raw.headers),
+      body: r.body ? r.body.text() : null,
+    },
+    response: {
+      status: res.status,
+      statusText: STATUS_CODES[res.status] ?? '',
+      headers: headerPairs(res.headers),
+      body: r.answerBody,
+      truncated: false,
+    },
+    failure: null,
+    upstream: r.upstream,
+    localPath: url.pathname + url.search,
+    userAgent: c.req.header('user-agent') ?? null,
+    requestBodyTruncated: r.body ? r.body.truncated : announcesBody(c),
+    refused: r.refused,
+  });
+}
+
+/**
+ * Where a call to this path would have gone, when the capture records calls to it: the
+ * pass-through's paths (`/oauth2/`, `/public/`, `/us/`, `/eu/`) and the simulator's own mount
+ * (not its control API). Null for the app's pages and API.
+ */
+export function capturedUpstream(config: ServerConfig, path: string): EnvironmentId | null {
+  if (path === '/sim' || path.startsWith('/sim/')) {
+    return path.startsWith('/sim/_control') ? null : 'simulator';
+  }
+  const target = passthroughTarget(config, path);
+  if (target) return target.environment;
+  const region = /^\/(us|eu)(?:\/|$)/.exec(path)?.[1];
+  if (region === 'us' || region === 'eu') return region;
+  if (path.startsWith('/oauth2/') || path.startsWith('/public/')) return config.defaultUpstream;
+  return null;
+}
+
+/** Records the Origin guard's refusals on captured paths (see guards.ts `originGuard`). */
+export function crossSiteRecorder(config: ServerConfig, onCall: CallSink) {
+  return (c: Context, answer: Response, answerBody: string, reason: string) => {
+    const upstream = capturedUpstream(config, c.req.path);
+    if (!upstream) return;
+    recordRefusal(onCall, c, {
+      startedAt: Date.now(),
+      t0: performance.now(),
+      upstream,
+      refused: { kind: 'cross_site', reason: `Refused: ${reason}.` },
+      answer,
+      answerBody,
+    });
+  };
+}
