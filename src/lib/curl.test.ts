@@ -181,3 +181,114 @@ describe('toCurl', () => {
     expect(JSON.parse(stdout)).toEqual({ error: 'invalid_client' });
   });
 });
+
+/** A server that answers every request with what it received: method, URL, headers, body. */
+async function withEcho(test: (origin: string) => Promise<void>): Promise<void> {
+  const { createServer } = await import('node:http');
+  const echo = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  try {
+    await test(`http://127.0.0.1:${(echo.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((resolve) => echo.close(() => resolve()));
+  }
+}
+
+interface Echoed {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+describe('toCurl reproduces a captured call exactly, secrets as variables', () => {
+  const SECRET = 'sim-demo-secret-8a41c7e2b9';
+  const CODE = '5f0a9d1c3b7e2a8f6d4c0b9a1e3f5d7c9b2a4e6f';
+
+  it('the token request sent as JSON: its Content-Type and body byte for byte', async () => {
+    // As a developer's Python code sends it (spacing, key order and an awkward note kept).
+    const body = `{"grant_type": "authorization_code", "client_id": "c", "client_secret": "${SECRET}", "code": "${CODE}", "note": "it's \\"quoted\\" $HOME \`x\`", "nested": {"code": "inner"}}`;
+    await withEcho(async (origin) => {
+      const captured: RecordedRequest = {
+        method: 'POST',
+        url: `${origin}/oauth2/access_token`,
+        // As the debugger captures a call it answered itself: framing headers included.
+        headers: [
+          ['host', '127.0.0.1:5173'],
+          ['content-type', 'application/json'],
+          ['user-agent', 'python-requests/2.31.0'],
+          ['content-length', String(Buffer.byteLength(body))],
+        ],
+        body,
+      };
+      const cmd = toCurl(captured);
+      expect(cmd).not.toContain(SECRET);
+      expect(cmd).not.toContain(CODE);
+      expect(cmd).toContain('"client_secret": "\'"$CLIENT_SECRET"\'"');
+      expect(cmd).toMatch(/its secret fields as \$VARIABLES/);
+      expect(cmd.split('\n').filter((l) => l.startsWith('#   export '))).toHaveLength(2);
+      const { stdout } = await bash(cmd, { CLIENT_SECRET: SECRET, CODE });
+      const got = JSON.parse(stdout) as Echoed;
+      expect(got.method).toBe('POST');
+      expect(got.url).toBe('/oauth2/access_token');
+      expect(got.headers['content-type']).toBe('application/json');
+      expect(got.headers['user-agent']).toBe('python-requests/2.31.0');
+      expect(got.body).toBe(body);
+    });
+  });
+
+  it('the token request sent as a query string: the URL as sent, its secrets as variables', async () => {
+    await withEcho(async (origin) => {
+      const url = `${origin}/oauth2/access_token?grant_type=refresh_token&refresh_token=r-${CODE}&client_secret=${SECRET}&client_id=c`;
+      const cmd = toCurl({ method: 'POST', url, headers: [], body: null });
+      expect(cmd).not.toContain(SECRET);
+      expect(cmd).not.toContain(CODE);
+      expect(cmd).toContain('-X POST');
+      const env = { CLIENT_SECRET: SECRET, REFRESH_TOKEN: `r-${CODE}` };
+      const got = JSON.parse((await bash(cmd, env)).stdout) as Echoed;
+      expect([got.method, `${origin}${got.url}`, got.body]).toEqual(['POST', url, '']);
+    });
+  });
+
+  it('names the method curl would not send by itself: PUT with a body, DELETE, HEAD', async () => {
+    await withEcho(async (origin) => {
+      const put = toCurl({
+        method: 'PUT',
+        url: `${origin}/public/v1/x`,
+        headers: [['content-type', 'text/plain']],
+        body: 'hello',
+      });
+      const got = JSON.parse((await bash(put)).stdout) as Echoed;
+      expect([got.method, got.body]).toEqual(['PUT', 'hello']);
+      const del = toCurl({
+        method: 'DELETE',
+        url: `${origin}/public/v1/x`,
+        headers: [],
+        body: null,
+      });
+      expect((JSON.parse((await bash(del)).stdout) as Echoed).method).toBe('DELETE');
+      const head = toCurl({
+        method: 'HEAD',
+        url: `${origin}/public/v1/x`,
+        headers: [],
+        body: null,
+      });
+      expect(head).toContain(' -I');
+      expect((await bash(head)).stdout).toMatch(/^HTTP\/1\.1 200/);
+    });
+  });
+});
