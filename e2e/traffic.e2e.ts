@@ -248,6 +248,78 @@ test('a mistaken client: JSON body, a code sent twice, two racing refreshes', as
   await expect(rows).toHaveCount(6);
 });
 
+test('a call the debugger refuses itself: shown as its own answer, never PandaDoc’s', async ({
+  page,
+  baseURL,
+}) => {
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  await openTraffic(page);
+  const rows = rowsOf(page, mark);
+  // A token request far bigger than any form PandaDoc reads (the debugger allows 64 KiB).
+  const body = `grant_type=authorization_code&code=abc&pad=${'x'.repeat(70 * 1024)}`;
+  const res = await fetch(`${baseURL}/oauth2/access_token`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'User-Agent': `python-requests/2.31.0 ${mark}`,
+    },
+    body,
+  });
+  expect(res.status).toBe(413);
+  expect(((await res.json()) as { error_description: string }).error_description).toMatch(
+    /^PandaDoc debugger proxy: /,
+  );
+  await expect(rows).toHaveCount(1, { timeout: LIVE_MS });
+  const row = rows.first();
+  await expect(row).toContainText('POST /oauth2/access_token');
+  await expect(row).toContainText('413: refused by the debugger, not sent on');
+  await expect(row).toHaveAttribute('data-rule', 'debugger_refused');
+  await expect(row).toContainText('Refused by the debugger: never sent to the simulator');
+
+  await row.getByRole('button').click();
+  const inspector = page.locator('#traffic-inspector');
+  await expect(inspector.getByTestId('traffic-refused')).toContainText(
+    'this debugger, not the simulator: it never sent the call on',
+  );
+  await expect(page.getByTestId('traffic-diagnosis')).toContainText(
+    `The body announced ${body.length.toLocaleString('en-US')} bytes (Content-Length)`,
+  );
+  await expect(inspector).toContainText('The debugger refused the body unread');
+  await expect(page.getByTestId('traffic-diagnosis')).toContainText('no code was used');
+  await expect(page.getByTestId('traffic-diagnosis')).toContainText('(the debugger allows 64 KiB)');
+});
+
+test('at 390 px the Traffic section does not scroll sideways', async ({ page, baseURL }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  await openTraffic(page);
+  const rows = rowsOf(page, mark);
+  // A long path with an id in it, and a refused call (the longest diagnosis).
+  const id = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4';
+  await fetch(`${baseURL}/public/v1/documents/${id}/fields/recipients/${id}?x=1`, {
+    headers: { 'User-Agent': `pandadoc_node_client/6.2.0 ${mark}` },
+  });
+  await fetch(`${baseURL}/eu/oauth2/token`, {
+    method: 'POST',
+    headers: { 'User-Agent': `curl/8.5.0 ${mark}` },
+  });
+  await expect(rows).toHaveCount(2, { timeout: LIVE_MS });
+  const overflow = () =>
+    page.evaluate(() => {
+      const root = document.documentElement;
+      const wrap = document.querySelector('#traffic .table-wrap')!;
+      return {
+        page: root.scrollWidth - root.clientWidth,
+        table: wrap.scrollWidth - wrap.clientWidth,
+      };
+    });
+  expect(await overflow()).toEqual({ page: 0, table: 0 });
+  // The inspector open (request, response, Show as code) does not widen the page either.
+  await rows.last().getByRole('button').click();
+  await page.locator('#traffic-inspector').getByText('Show as code').click();
+  expect((await overflow()).page).toBe(0);
+});
+
 test('the event stream refuses a cross-site page', async ({ request, baseURL }) => {
   const res = await request.get(`${baseURL}/api/traffic/events`, {
     headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },

@@ -123,7 +123,7 @@ describe('the debugger’s own answers are captured, marked as its own', () => {
       requestBodyTruncated: true,
       refused: { kind: 'too_large' },
     });
-    expect(call.refused!.reason).toContain(`announced ${70 * 1024} bytes`);
+    expect(call.refused!.reason).toContain('announced 71,680 bytes (Content-Length)');
   });
 
   it('an upload announced over 100 MB: 413 at once, refused unread', async () => {

@@ -165,7 +165,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
       const reason =
         body.announced === null
           ? `The body went over ${size(max)}: the debugger stopped reading it and sent nothing on.`
-          : `The body announced ${body.announced} bytes (Content-Length), over the ${size(max)} limit: the debugger refused it unread and sent nothing on.`;
+          : `The body announced ${body.announced.toLocaleString('en-US')} bytes (Content-Length), over the ${size(max)} limit: the debugger refused it unread and sent nothing on.`;
       return refuse(c, arrived, 413, 'too_large', 'invalid_request', description, {
         reason,
         read: body.read,
