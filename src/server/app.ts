@@ -44,7 +44,7 @@ export function createServerApp({ config, distDir, log, fetchImpl, capture }: Se
     ? (call: Parameters<typeof ring.add>[0]) => void ring.add(call)
     : undefined;
   // A foreign page's refused calls to the pass-through are captured (never a foreign Host's).
-  app.use('*', originGuard(config, onCall && crossSiteRecorder(config, onCall)));
+  app.use('*', originGuard(config, onCall && crossSiteRecorder(config, ring)));
   app.use('*', closeAfterRefusedBody());
   const simulatorApp = createSimulator(simulator);
   // The simulator is called in-process by the pass-through (no loopback hop) when it can be.

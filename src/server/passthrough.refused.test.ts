@@ -10,6 +10,7 @@ import { createServerApp } from './app.ts';
 import type { CaptureRing } from './capture/ring.ts';
 import { loadConfig } from './config.ts';
 import { listen } from './listen.ts';
+import { MAX_CROSS_SITE_REFUSALS } from './passthrough/refusal.ts';
 import { freePort, rawExchange, rawStatus } from './test-helpers.ts';
 
 let origin = '';
@@ -277,5 +278,40 @@ describe('an upload that goes over the limit while it streams', () => {
     expect(JSON.parse(seen[0]!.response!.body).error_description).toMatch(
       /^PandaDoc debugger proxy/,
     );
+  });
+});
+
+describe('a page on another site cannot flood the capture', () => {
+  it(`holds at most ${MAX_CROSS_SITE_REFUSALS} of its refusals; the developer’s calls stay; Clear makes room`, async () => {
+    const { app, ring } = createServerApp({
+      config: loadConfig({}),
+      capture: { enabled: true, maxCalls: 50 },
+    });
+    const send = (path: string, headers: Record<string, string> = {}) =>
+      app.fetch(new Request(`http://127.0.0.1:5173${path}`, { method: 'POST', headers }));
+    // The developer's own calls (answered by the debugger too, so nothing leaves the machine).
+    for (let i = 0; i < 5; i++) expect((await send(`/oauth2/mine-${i}`)).status).toBe(404);
+    for (let i = 0; i < 200; i++) {
+      const res = await send(`/oauth2/access_token?i=${i}`, { Origin: 'https://evil.example' });
+      expect(res.status).toBe(403);
+    }
+    const kinds = (calls: CapturedCall[]) => calls.map((c) => c.refused?.kind);
+    expect(kinds(ring.list())).toEqual([
+      ...Array<string>(5).fill('not_found'),
+      ...Array<string>(MAX_CROSS_SITE_REFUSALS).fill('cross_site'),
+    ]);
+    // The first ones are kept: the page's later requests were answered, not recorded.
+    expect(ring.list().at(-1)?.localPath).toBe(
+      `/oauth2/access_token?i=${MAX_CROSS_SITE_REFUSALS - 1}`,
+    );
+    // Once the developer's calls have pushed the old refusals out, new ones are kept again.
+    for (let i = 0; i < 50; i++) await send(`/oauth2/mine-${i}`);
+    await send('/oauth2/access_token?late', { Origin: 'https://evil.example' });
+    expect(ring.list().at(-1)?.localPath).toBe('/oauth2/access_token?late');
+    // And after a Clear.
+    for (let i = 0; i < 30; i++) await send('/oauth2/access_token', { Origin: 'https://x.test' });
+    ring.clear();
+    await send('/oauth2/access_token?after-clear', { Origin: 'https://x.test' });
+    expect(ring.list().map((c) => c.localPath)).toEqual(['/oauth2/access_token?after-clear']);
   });
 });

@@ -9,7 +9,8 @@
  */
 import type { Context } from 'hono';
 import { STATUS_CODES } from 'node:http';
-import type { DebuggerRefusal } from '../../lib/api/traffic.ts';
+import type { CapturedCall, DebuggerRefusal } from '../../lib/api/traffic.ts';
+import type { CaptureRing } from '../capture/ring.ts';
 import type { EnvironmentId } from '../../lib/oauth/environments.ts';
 import type { ServerConfig } from '../config.ts';
 import { passthroughTarget } from '../upstreams.ts';
@@ -42,9 +43,13 @@ const announcesBody = (c: Context) => {
 
 /** Records one call the debugger answered itself, as the client sent it. */
 export function recordRefusal(onCall: CallSink, c: Context, r: RefusalRecord): void {
+  onCall(refusedCall(c, r));
+}
+
+function refusedCall(c: Context, r: RefusalRecord): Omit<CapturedCall, 'seq'> {
   const url = new URL(c.req.url);
   const res = r.answer;
-  onCall({
+  return {
     startedAt: r.startedAt,
     durationMs: Math.round((performance.now() - r.t0) * 10) / 10,
     request: {
@@ -66,7 +71,7 @@ export function recordRefusal(onCall: CallSink, c: Context, r: RefusalRecord): v
     userAgent: c.req.header('user-agent') ?? null,
     requestBodyTruncated: r.body ? r.body.truncated : announcesBody(c),
     refused: r.refused,
-  });
+  };
 }
 
 /**
@@ -86,18 +91,39 @@ export function capturedUpstream(config: ServerConfig, path: string): Environmen
   return null;
 }
 
+/**
+ * Any web page the developer has open can make the browser send calls the Origin guard refuses.
+ * At most this many of them are held in the capture at a time: a page sending thousands can
+ * neither push the developer's calls out of the ring nor flood an open Traffic tab. Clear, or
+ * the developer's own calls pushing the old ones out, makes room again.
+ */
+export const MAX_CROSS_SITE_REFUSALS = 20;
+
+/** The ring as the cross-site recorder uses it. */
+type Ring = Pick<CaptureRing, 'add' | 'lastSeq' | 'capacity'>;
+
 /** Records the Origin guard's refusals on captured paths (see guards.ts `originGuard`). */
-export function crossSiteRecorder(config: ServerConfig, onCall: CallSink) {
+export function crossSiteRecorder(config: ServerConfig, ring: Ring) {
+  /** Seqs of the cross-site refusals recorded that may still be in the ring, oldest first. */
+  const held: number[] = [];
   return (c: Context, answer: Response, answerBody: string, reason: string) => {
     const upstream = capturedUpstream(config, c.req.path);
     if (!upstream) return;
-    recordRefusal(onCall, c, {
-      startedAt: Date.now(),
-      t0: performance.now(),
-      upstream,
-      refused: { kind: 'cross_site', reason: `Refused: ${reason}.` },
-      answer,
-      answerBody,
-    });
+    // The ring numbers every call it keeps and drops the oldest first (or all, on Clear): it
+    // holds exactly the seqs from lastSeq - calls + 1 to lastSeq.
+    const oldest = ring.lastSeq - ring.capacity().calls + 1;
+    while (held.length > 0 && held[0]! < oldest) held.shift();
+    if (held.length >= MAX_CROSS_SITE_REFUSALS) return;
+    const stored = ring.add(
+      refusedCall(c, {
+        startedAt: Date.now(),
+        t0: performance.now(),
+        upstream,
+        refused: { kind: 'cross_site', reason: `Refused: ${reason}.` },
+        answer,
+        answerBody,
+      }),
+    );
+    if (stored) held.push(stored.seq);
   };
 }
