@@ -162,6 +162,8 @@ describe('the debugger’s own answers are captured, marked as its own', () => {
       headers: {
         Origin: 'http://localhost:3000',
         'Sec-Fetch-Site': 'same-site',
+        // The page's own app's session: cookies ignore ports, so the browser sends it here too.
+        Cookie: 'session=their-app-secret',
         'Content-Type': 'application/x-www-form-urlencoded',
       },
     });
@@ -176,6 +178,7 @@ describe('the debugger’s own answers are captured, marked as its own', () => {
     });
     expect(call.refused!.reason).toContain('"http://localhost:3000"');
     expect(call.request.headers).toContainEqual(['origin', 'http://localhost:3000']);
+    expect(JSON.stringify(call)).not.toContain('their-app-secret');
     // The simulator's own mount too; the app's API and pages are not captured.
     await fetch(`${origin}/sim/oauth2/access_token`, {
       method: 'POST',

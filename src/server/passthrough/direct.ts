@@ -16,11 +16,16 @@ import { BodyTap } from './tap.ts';
 /** @hono/node-server's mark on an answer the handler wrote to the socket itself (a fault drill). */
 const ALREADY_SENT = 'x-hono-already-sent';
 
-/** The request headers as the client sent them, less the connection's own. */
+/**
+ * The request headers as the client sent them, less the connection's own and cookies: this
+ * server reads none, and a browser sends another local app's cookies too (cookies ignore ports).
+ */
 export function sentHeaders(headers: Headers): Header[] {
   const out: Header[] = [];
   headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name) && name !== OWN_CALL_HEADER) out.push([name, value]);
+    if (!HOP_BY_HOP.has(name) && name !== OWN_CALL_HEADER && name !== 'cookie') {
+      out.push([name, value]);
+    }
   });
   return out;
 }
