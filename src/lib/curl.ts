@@ -3,6 +3,9 @@
  * in place of every secret so the command can go into a ticket or chat.
  */
 import type { RecordedRequest } from './api/wire.ts';
+import { shellQuote, shellWord, splicedJson, splicedUrl, type Part } from './shellWords.ts';
+
+export { shellQuote } from './shellWords.ts';
 
 export interface CurlOptions {
   /** One argument per line with `\` continuations (default), or everything on one line. */
@@ -28,11 +31,6 @@ const VARIABLE_NOTES: Readonly<Record<string, string>> = Object.freeze({
   AUTHORIZATION: 'the whole Authorization header value',
 });
 
-/** Single-quotes a word for a POSIX shell: nothing inside is expanded; `'` becomes `'\''`. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Double-quotes `prefix$VAR` so the shell expands the variable and nothing else. */
 function withVariable(prefix: string, variable: string): string {
   return `"${prefix.replace(/[\\"$`]/g, '\\$&')}$${variable}"`;
@@ -49,112 +47,6 @@ function authorizationArg(name: string, value: string, used: Set<string>): strin
     : 'AUTHORIZATION';
   used.add(variable);
   return withVariable(scheme ? `${name}: ${scheme} ` : `${name}: `, variable);
-}
-
-/** One piece of a shell word: literal text, or a variable the shell expands. */
-type Part = string | { variable: string };
-
-/** Literal text single-quoted, variables as "$VAR", run together into one shell word. */
-function shellWord(parts: Part[]): string {
-  const word = parts
-    .map((p) => (typeof p === 'string' ? (p ? shellQuote(p) : '') : `"$${p.variable}"`))
-    .join('');
-  return word || "''";
-}
-
-/** `text` with the character ranges at `spans` (sorted, apart) replaced by variables. */
-function withVariables(text: string, spans: [number, number, string][]): Part[] {
-  const parts: Part[] = [];
-  let at = 0;
-  for (const [start, end, variable] of spans) {
-    parts.push(text.slice(at, start), { variable });
-    at = end;
-  }
-  parts.push(text.slice(at));
-  return parts;
-}
-
-/**
- * Where the string values of a JSON object's own members are, by member name: the characters
- * between the value's quotes. Nested objects and arrays are skipped. Empty when not an object.
- */
-function topLevelStrings(json: string): [name: string, start: number, end: number][] {
-  const out: [string, number, number][] = [];
-  let depth = 0;
-  let key: string | null = null;
-  let expect: 'key' | 'value' | null = null;
-  for (let i = 0; i < json.length; i++) {
-    const ch = json[i];
-    if (ch === '"') {
-      let end = i + 1;
-      while (end < json.length && json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
-      if (depth === 1 && expect === 'key') {
-        try {
-          key = JSON.parse(json.slice(i, end + 1)) as string;
-        } catch {
-          return [];
-        }
-        expect = null;
-      } else if (depth === 1 && expect === 'value' && key !== null) {
-        out.push([key, i + 1, end]);
-        expect = null;
-      }
-      i = end;
-    } else if (ch === '{' || ch === '[') {
-      if (depth === 0 && ch !== '{') return [];
-      depth++;
-      if (depth === 1) expect = 'key';
-    } else if (ch === '}' || ch === ']') {
-      depth--;
-    } else if (depth === 1 && ch === ',') {
-      expect = 'key';
-    } else if (depth === 1 && ch === ':') {
-      expect = 'value';
-    }
-  }
-  return out;
-}
-
-/** A JSON body with its secrets' string values replaced by variables; null when it has none. */
-function jsonBodyParts(body: string, used: Set<string>): Part[] | null {
-  try {
-    JSON.parse(body);
-  } catch {
-    return null;
-  }
-  const spans: [number, number, string][] = [];
-  for (const [name, start, end] of topLevelStrings(body)) {
-    const variable = CURL_PLACEHOLDERS[name];
-    if (!variable) continue;
-    used.add(variable);
-    spans.push([start, end, variable]);
-  }
-  return spans.length ? withVariables(body, spans) : null;
-}
-
-/** The URL with the values of secret query parameters replaced by variables. */
-function urlParts(url: string, used: Set<string>): Part[] {
-  const q = url.indexOf('?');
-  if (q < 0) return [url];
-  const spans: [number, number, string][] = [];
-  let at = q + 1;
-  const end = url.includes('#') ? url.indexOf('#') : url.length;
-  for (const pair of url.slice(q + 1, end).split('&')) {
-    const eq = pair.indexOf('=');
-    let name = '';
-    try {
-      name = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
-    } catch {
-      // A malformed name is no secret field's.
-    }
-    const variable = CURL_PLACEHOLDERS[name];
-    if (variable && eq >= 0) {
-      used.add(variable);
-      spans.push([at + eq + 1, at + pair.length, variable]);
-    }
-    at += pair.length + 1;
-  }
-  return withVariables(url, spans);
 }
 
 /** Headers that describe the connection or the framing: curl makes its own. */
@@ -180,7 +72,7 @@ export function toCurl(request: RecordedRequest, opts: CurlOptions = {}): string
   // since -X HEAD would wait for a body that never comes).
   if (request.method === 'HEAD') args.push('-I');
   else if (request.method !== (request.body ? 'POST' : 'GET')) args.push('-X', request.method);
-  args.push(shellWord(urlParts(request.url, used)));
+  args.push(shellWord(splicedUrl(request.url, CURL_PLACEHOLDERS, used)));
 
   for (const [name, value] of request.headers) {
     if (FRAMING.has(name.toLowerCase())) continue;
@@ -205,7 +97,7 @@ export function toCurl(request: RecordedRequest, opts: CurlOptions = {}): string
   } else if (request.body) {
     // Not a form: send it byte for byte. In a JSON object, the secret members' values become
     // variables; anything else can't be searched for secrets reliably, so say so.
-    jsonParts = jsonBodyParts(request.body, used);
+    jsonParts = splicedJson(request.body, CURL_PLACEHOLDERS, used);
     args.push('--data-raw', jsonParts ? shellWord(jsonParts) : shellQuote(request.body));
   }
 
