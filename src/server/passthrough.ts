@@ -7,7 +7,8 @@ import { upstreamRequestHeaders } from './passthrough/headers.ts';
 import type { FetchLike } from './passthrough/local.ts';
 import { proxy, proxyError, proxyErrorBody, size, type CallSink } from './passthrough/proxy.ts';
 import { capturedUpstream, recordRefusal } from './passthrough/refusal.ts';
-import { BodyTap } from './passthrough/tap.ts';
+import { isTooLarge, requestBody } from './passthrough/body.ts';
+import type { BodyTap } from './passthrough/tap.ts';
 import { passthroughTarget } from './upstreams.ts';
 
 /**
@@ -21,8 +22,6 @@ import { passthroughTarget } from './upstreams.ts';
 export const TOKEN_MAX_BODY = 64 * 1024;
 /** Document uploads through `/public/`. */
 export const PUBLIC_MAX_BODY = 100 * 1024 * 1024;
-/** A body announced at most this big is read whole before it is sent on (cheaper than a stream). */
-const READ_WHOLE_BYTES = 64 * 1024;
 
 /** Methods no proxy should pass: tracing echoes credentials, CONNECT opens tunnels. */
 const REFUSED_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
@@ -41,62 +40,6 @@ function withDataHeaders(res: Response): Response {
   for (const [name, value] of Object.entries(DATA_HEADERS)) res.headers.set(name, value);
   return res;
 }
-
-/** A body over the limit: announced (refused unread) or found while reading (what was read). */
-interface TooLarge {
-  tooLarge: true;
-  announced: number | null;
-  read: BodyTap | null;
-}
-
-/**
- * Reads a body whole, up to `max` bytes. Over it, stops reading (the refusal closes the
- * connection) and keeps what was read for the capture, when capturing.
- */
-async function readCapped(
-  stream: ReadableStream<Uint8Array>,
-  max: number,
-  capture: boolean,
-): Promise<Uint8Array | TooLarge> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const step = await reader.read();
-    if (step.done) break;
-    chunks.push(step.value);
-    total += step.value.byteLength;
-    if (total > max) {
-      reader.releaseLock();
-      const read = capture ? new BodyTap() : null;
-      if (read) for (const chunk of chunks) read.add(chunk);
-      return { tooLarge: true, announced: null, read };
-    }
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-}
-
-/** The request body as it should go upstream: none, read whole, or streamed. */
-async function requestBody(c: Context, max: number, token: boolean, capture: boolean) {
-  const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD') return null;
-  const length = c.req.header('content-length');
-  if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-    const size = Number(length);
-    if (size === 0) return null;
-    if (size > max) return { tooLarge: true, announced: size, read: null } satisfies TooLarge;
-    if (size <= READ_WHOLE_BYTES) return new Uint8Array(await c.req.arrayBuffer());
-    return c.req.raw.body;
-  }
-  // No length announced: a chunked body, or a Request built in-process. The token endpoint's is
-  // read whole, and keeps its 64 KiB cap.
-  const body = c.req.raw.body;
-  if (!body) return null;
-  return token ? readCapped(body, max, capture) : body;
-}
-
-const isTooLarge = (body: unknown): body is TooLarge =>
-  typeof body === 'object' && body !== null && 'tooLarge' in body;
 
 export function createPassthrough(config: ServerConfig, options: PassthroughOptions): Hono {
   const app = new Hono();
