@@ -91,6 +91,7 @@ describe('the debugger’s own answers are captured, marked as its own', () => {
         controller.close();
       },
     });
+    const before = Date.now();
     const res = await fetch(`${origin}/oauth2/access_token`, {
       method: 'POST',
       body: stream,
@@ -108,6 +109,10 @@ describe('the debugger’s own answers are captured, marked as its own', () => {
       refused: { kind: 'too_large' },
     });
     expect(call.request.body).toBe(body.slice(0, CAPTURE_BODY_LIMIT));
+    // Timed from the request's arrival to the refusal.
+    expect(call.startedAt).toBeGreaterThanOrEqual(before - 1);
+    expect(call.startedAt + call.durationMs).toBeLessThanOrEqual(Date.now() + 1);
+    expect(call.durationMs).toBeGreaterThanOrEqual(0);
     expect(call.refused!.reason).toMatch(/stopped reading it and sent nothing on/);
   });
 

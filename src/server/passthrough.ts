@@ -49,7 +49,8 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
   /** The debugger's own answer, recorded for the live capture (when capture is on). */
   const refuse = (
     c: Context,
-    arrived: { startedAt: number; t0: number } | null,
+    /** performance.now() when the request arrived; null: it is answered at once. */
+    t0: number | null,
     status: number,
     kind: RefusalKind,
     error: string,
@@ -60,8 +61,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
     const upstream = onCall && capturedUpstream(config, c.req.path);
     if (onCall && upstream) {
       recordRefusal(onCall, c, {
-        startedAt: arrived?.startedAt ?? Date.now(),
-        t0: arrived?.t0 ?? performance.now(),
+        t0: t0 ?? performance.now(),
         upstream,
         refused: {
           kind,
@@ -79,27 +79,19 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
     const url = new URL(c.req.url);
     const target = passthroughTarget(config, url.pathname, url.search);
     if (!target) return next();
-    const arrived = onCall ? { startedAt: Date.now(), t0: performance.now() } : null;
+    const t0 = onCall ? performance.now() : null;
     const method = c.req.method;
     if (REFUSED_METHODS.has(method.toUpperCase())) {
-      return refuse(c, arrived, 405, 'method', 'invalid_request', `${method} is not passed on`, {
+      return refuse(c, t0, 405, 'method', 'invalid_request', `${method} is not passed on`, {
         reason: `${method} is a method the debugger never passes on (tracing echoes credentials, CONNECT opens tunnels).`,
       });
     }
     // A CORS preflight: this server grants cross-origin access to nobody (see guards.ts).
     if (method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) {
-      return refuse(
-        c,
-        arrived,
-        403,
-        'preflight',
-        'cors_refused',
-        'this server grants CORS to nobody',
-        {
-          reason:
-            'A CORS preflight: the debugger grants cross-origin access to nobody, and PandaDoc grants none either.',
-        },
-      );
+      return refuse(c, t0, 403, 'preflight', 'cors_refused', 'this server grants CORS to nobody', {
+        reason:
+          'A CORS preflight: the debugger grants cross-origin access to nobody, and PandaDoc grants none either.',
+      });
     }
     const max = target.token ? TOKEN_MAX_BODY : PUBLIC_MAX_BODY;
     const body = await requestBody(c, max, target.token, onCall !== undefined);
@@ -109,7 +101,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         body.announced === null
           ? `The body went over ${size(max)}: the debugger stopped reading it and sent nothing on.`
           : `The body announced ${body.announced.toLocaleString('en-US')} bytes (Content-Length), over the ${size(max)} limit: the debugger refused it unread and sent nothing on.`;
-      return refuse(c, arrived, 413, 'too_large', 'invalid_request', description, {
+      return refuse(c, t0, 413, 'too_large', 'invalid_request', description, {
         reason,
         read: body.read,
         close: true,

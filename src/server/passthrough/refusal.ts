@@ -20,8 +20,7 @@ import type { CallSink } from './proxy.ts';
 import type { BodyTap } from './tap.ts';
 
 export interface RefusalRecord {
-  /** When the request arrived (Date.now()) and its performance.now(), for the time taken. */
-  startedAt: number;
+  /** performance.now() when the request arrived (its start and time taken are read from it). */
   t0: number;
   /** Where the call would have gone. */
   upstream: EnvironmentId;
@@ -49,9 +48,10 @@ export function recordRefusal(onCall: CallSink, c: Context, r: RefusalRecord): v
 function refusedCall(c: Context, r: RefusalRecord): Omit<CapturedCall, 'seq'> {
   const url = new URL(c.req.url);
   const res = r.answer;
+  const took = performance.now() - r.t0;
   return {
-    startedAt: r.startedAt,
-    durationMs: Math.round((performance.now() - r.t0) * 10) / 10,
+    startedAt: Math.round(Date.now() - took),
+    durationMs: Math.round(took * 10) / 10,
     request: {
       method: c.req.method,
       url: c.req.url,
@@ -116,7 +116,6 @@ export function crossSiteRecorder(config: ServerConfig, ring: Ring) {
     if (held.length >= MAX_CROSS_SITE_REFUSALS) return;
     const stored = ring.add(
       refusedCall(c, {
-        startedAt: Date.now(),
         t0: performance.now(),
         upstream,
         refused: { kind: 'cross_site', reason: `Refused: ${reason}.` },
