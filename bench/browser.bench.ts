@@ -2,12 +2,11 @@
 // Playwright), against the app server started here on the built app (DIST_DIR, or a fresh build):
 // page load, report and scrolling with 10,000 history entries (2,000 in --short) against an empty history.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { findChromium } from '../scripts/chromium-path.mjs';
 import { seedHistory } from '../e2e/seedHistory.ts';
+import { builtApp } from './builtApp.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
 const PORT = Number(process.env.BENCH_PORT || 5379);
@@ -15,16 +14,6 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const FRAME_GOAL_MS = 50;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-/** DIST_DIR when given, else a fresh build in a temporary folder (dist/ may be stale). */
-async function builtApp(): Promise<string> {
-  const given = process.env.DIST_DIR;
-  if (given && existsSync(join(given, 'index.html'))) return given;
-  const outDir = mkdtempSync(join(os.tmpdir(), 'bench-dist-'));
-  const { build } = await import('vite');
-  await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  return outDir;
-}
 
 async function startServer(distDir: string): Promise<ChildProcess> {
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {

@@ -4,7 +4,7 @@
 // and the CLI do, against the file's size (measured in a child process: its peak RSS over a
 // baseline child that loads the same code and reads nothing).
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { readHarText } from '../src/lib/evidence/readHar.ts';
 import { readEvidenceStream } from '../src/lib/evidence/readStream.ts';
 import { chromium } from '@playwright/test';
 import { findChromium } from '../scripts/chromium-path.mjs';
+import { builtApp } from './builtApp.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 10, 0, 0);
@@ -169,12 +170,12 @@ const PORT = Number(process.env.HAR_BENCH_PORT || 5339);
 
 /**
  * The longest main-thread task (PerformanceObserver 'longtask') while the built app's Diagnose
- * evidence section reads the file in Chromium; null when there is no built app or no Chromium.
+ * evidence section reads the file in Chromium; null when there is no Chromium.
  */
 async function longestMainThreadTask(file: string): Promise<number | null> {
-  const dist = process.env.DIST_DIR || 'dist';
   const executablePath = findChromium();
-  if (!existsSync(join(dist, 'index.html')) || !executablePath) return null;
+  if (!executablePath) return null;
+  const dist = await builtApp();
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     env: { ...process.env, PORT: String(PORT), DIST_DIR: dist, LOG_REQUESTS: '0' },
     stdio: 'ignore',
