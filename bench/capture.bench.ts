@@ -1,7 +1,9 @@
 // The live capture's cost and speed (issue 11): pass-through latency with capture on (one Traffic
 // tab listening, and nobody listening) against capture off, at 50 concurrent connections; and how
 // soon a call shows up: over the event stream (always), and as a row on screen in Chromium.
+import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { createServerApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { listen } from '../src/server/listen.ts';
@@ -72,30 +74,30 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
-/** A Traffic tab listening to `origin`: every call's event read and dropped. */
+/** A Traffic tab watching `origin`, in a child process (see passthrough/tab.ts). */
 async function watch(origin: string) {
-  const tab = await fetch(`${origin}/api/traffic/events`);
-  const reader = tab.body!.getReader();
+  const child = fork(fileURLToPath(new URL('./passthrough/tab.ts', import.meta.url)), [origin], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench: the tab exited with ${code}`)));
+    child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
+  });
+  child.removeAllListeners('exit');
   let streamed = 0;
-  const drained = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        streamed += value.byteLength;
-      }
-    } catch {
-      // Cancelled at the end.
-    }
-  })();
   return {
     get streamed() {
       return streamed;
     },
-    close: async () => {
-      await reader.cancel().catch(() => undefined);
-      await drained;
-    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.on('message', (m: { streamed?: number }) => {
+          if (m.streamed !== undefined) streamed = m.streamed;
+        });
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
   };
 }
 
