@@ -91,12 +91,68 @@ describe('TrafficPanel', () => {
     const fields = within(inspector).getByTestId('traffic-fields');
     expect(fields.textContent).toContain('grant_type');
     await vi.waitFor(() => expect(fields.textContent).not.toContain('…fingerprint'));
-    // Show as code rebuilds the call as the form PandaDoc reads, secrets as variables. (The
-    // inspector's own "curl command" replays the body as recorded, and says so.)
+    // Show as code rebuilds the call as the form PandaDoc reads, secrets as variables; the
+    // inspector's own "curl command" replays the JSON as recorded, its secrets as variables too.
     const code = within(inspector).getByTestId('traffic-call-code');
-    for (const shown of [fields, code]) {
+    const curl = within(inspector).getByTestId('traffic-call-curl');
+    expect(curl.textContent).toContain(`"client_secret":"'"$CLIENT_SECRET"'"`);
+    for (const shown of [fields, code, curl]) {
       expect(shown.textContent).not.toContain('s3cret-value-1234');
       expect(shown.textContent).not.toContain('0123456789abcdef0123456789abcdef01234567');
     }
+  });
+
+  it('a call the debugger refused: its own answer, never PandaDoc’s, and why', async () => {
+    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+    const source = FakeEventSource.last!;
+    source.emit('open');
+    source.emit('hello', hello(true));
+    const refused: CapturedCall = {
+      ...jsonExchange,
+      seq: 8,
+      upstream: 'us',
+      localPath: '/us/oauth2/access_token',
+      requestBodyTruncated: true,
+      request: {
+        method: 'POST',
+        url: 'http://127.0.0.1:5173/us/oauth2/access_token',
+        headers: [['content-length', '71680']],
+        body: null,
+      },
+      response: {
+        status: 413,
+        statusText: 'Payload Too Large',
+        headers: [['content-type', 'application/json']],
+        body: '{"error":"invalid_request","error_description":"PandaDoc debugger proxy: request body larger than 64 KiB"}',
+        truncated: false,
+      },
+      refused: {
+        kind: 'too_large',
+        reason: 'The body announced 71,680 bytes (Content-Length), over the 64 KiB limit.',
+      },
+    };
+    source.emit('call', JSON.stringify(refused));
+    const table = await screen.findByRole('table', { name: /Captured calls/ });
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(row.textContent).toContain('413: refused by the debugger, not sent on');
+    await vi.waitFor(() =>
+      expect(row.textContent).toContain('Refused by the debugger: never sent to PandaDoc'),
+    );
+    await fireEvent.click(within(row).getByRole('button', { name: /call #8/ }));
+    const inspector = screen.getByRole('region', { name: /Call #8/ });
+    expect(within(inspector).queryByText('Forwarded to')).toBeNull();
+    expect(within(inspector).getByText('Answered by')).toBeTruthy();
+    expect(within(inspector).getByTestId('traffic-refused').textContent).toMatch(
+      /this debugger, not PandaDoc: it never sent the call on to PandaDoc US/,
+    );
+    expect(within(inspector).getByRole('heading', { level: 4 }).textContent).toContain(
+      'Body not read',
+    );
+    expect(inspector.textContent).toContain('The debugger refused the body unread');
+    await vi.waitFor(() =>
+      expect(within(inspector).getByTestId('traffic-diagnosis').textContent).toContain(
+        'no code was used and no refresh token rotated',
+      ),
+    );
   });
 });
