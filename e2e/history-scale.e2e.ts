@@ -121,6 +121,17 @@ test('10,000 entries: the report summarises them, its JSON download carries ever
   expect(json.steps).toHaveLength(N);
   expect(json.summary.steps).toBe(N);
   expect(json.steps[0]?.note).toBe('entry 0');
+
+  // The first report counted the pages once (a history from before tallies) and stored the tally:
+  // the next one reads it and the newest page only, not the 40 pages again.
+  const reads = async (which: RegExp) =>
+    Object.entries(await historyReads(page))
+      .filter(([k]) => which.test(k))
+      .reduce((sum, [, times]) => sum + times, 0);
+  const [pages, tallies] = [await reads(/:\d+$/), await reads(/:tally$/)];
+  await card.getByRole('button', { name: 'Build report' }).click();
+  await expect.poll(() => reads(/:tally$/)).toBe(tallies + 1);
+  expect((await reads(/:\d+$/)) - pages).toBe(1);
 });
 
 test.describe('axe', () => {

@@ -213,11 +213,6 @@ export class DebuggerState {
     return this.timeline.more(this.activeId!);
   }
 
-  /** Everything for the support report: the whole timeline, oldest first. */
-  fullHistory(): Promise<HistoryEntry[]> {
-    return this.timeline.all(this.activeId!);
-  }
-
   // The steps' actions live in state/flow.svelte.ts.
   startAuthorization: Flow['startAuthorization'] = (...a) => this.flow.startAuthorization(...a);
   captureCallback: Flow['captureCallback'] = (...a) => this.flow.captureCallback(...a);

@@ -125,11 +125,6 @@ export class Timeline {
     }
   }
 
-  /** The whole timeline, oldest first: for the support report. */
-  all(profileId: string): Promise<HistoryEntry[]> {
-    return this.deps.store().all(profileId);
-  }
-
   async add(entry: HistoryEntry): Promise<void> {
     this.entries = [entry, ...this.entries];
     this.total += 1;

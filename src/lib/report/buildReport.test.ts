@@ -6,6 +6,7 @@ import { SimSession, SIM_CLIENT } from '../triage/fixtures.ts';
 import { triageAll } from '../triage/index.ts';
 import { buildReport } from './buildReport.ts';
 import { createScrubber } from './scrub.ts';
+import { reportHistoryOf } from './steps.ts';
 import type { ReportInput } from './types.ts';
 
 /** A realistic session: exchange, verify, refresh, a reused code, and a dead old access token. */
@@ -38,7 +39,7 @@ async function session() {
       scope: 'read+write',
       environment: 'simulator',
     },
-    history: s.history,
+    history: reportHistoryOf(s.history),
     session: { exchange: reused, refresh: rf, verify: dead, tokens: parsed.tokens },
     diagnoses,
     secrets: [...s.secrets, verifier, state],
@@ -49,8 +50,8 @@ async function session() {
 describe('buildReport', () => {
   it('never contains a secret, in Markdown or JSON', async () => {
     const { input } = await session();
-    const { markdown, json } = await buildReport(input);
-    const jsonText = JSON.stringify(json);
+    const { markdown, jsonText: write } = await buildReport(input);
+    const jsonText = await write();
     expect(input.secrets.length).toBeGreaterThanOrEqual(7);
     for (const secret of input.secrets) {
       expect(markdown).not.toContain(secret);
@@ -82,7 +83,7 @@ describe('buildReport', () => {
 
   it('reads well: headings, a table of steps, the diagnoses', async () => {
     const { input } = await session();
-    const { markdown, json } = await buildReport(input);
+    const { markdown, json, jsonText } = await buildReport(input);
     expect(markdown).toMatch(/^# PandaDoc OAuth support report: Demo \| sim\n/);
     expect(markdown).toContain('| Profile | Demo \\| sim |');
     expect(markdown).toContain(`| client_id | ${SIM_CLIENT.clientId} |`);
@@ -101,7 +102,7 @@ describe('buildReport', () => {
       '`POST http://127.0.0.1:5173/sim/oauth2/access_token` → **400 Bad Request** in 250 ms',
     );
     expect(markdown).toContain('client_secret: held by the local server (never included here).');
-    expect(json.steps).toHaveLength(5);
+    expect((JSON.parse(await jsonText()) as { steps: unknown[] }).steps).toHaveLength(5);
     expect(json.environment.label).toBe('Simulator (offline)');
     expect(json.format).toBe('pandadoc-oauth-debugger/report@1');
   });
@@ -112,12 +113,16 @@ describe('buildReport', () => {
   });
 
   it('scrubs secrets from non-JSON bodies, diagnoses and notes too', async () => {
-    const { input, first, state } = await session();
+    const { s, input, first, state } = await session();
     const html = `<html><body>token ${first.access} state=${encodeURIComponent(state)}</body></html>`;
     const verify = input.session.verify;
     if (!verify?.response) throw new Error('no verify');
     input.session.verify = { ...verify, response: { ...verify.response, body: html } };
-    input.history[0] = { ...input.history[0]!, note: `pasted ${first.refresh} by mistake` };
+    const [oldest, ...rest] = s.history;
+    input.history = reportHistoryOf([
+      { ...oldest!, note: `pasted ${first.refresh} by mistake` },
+      ...rest,
+    ]);
     input.diagnoses.push({
       rule: 'unknown',
       severity: 'error',
@@ -126,11 +131,13 @@ describe('buildReport', () => {
       next: 'n',
       evidence: [JSON.stringify({ t: first.refresh })],
     });
-    const { markdown, json } = await buildReport(input);
+    const { markdown, jsonText } = await buildReport(input);
+    const text = await jsonText();
     for (const secret of input.secrets) {
       expect(markdown).not.toContain(secret);
-      expect(JSON.stringify(json)).not.toContain(secret);
+      expect(text).not.toContain(secret);
     }
+    expect(text).toContain(`pasted [${await fingerprint(first.refresh)}] by mistake`);
     expect(markdown).toContain(
       `token [${await fingerprint(first.access)}] state=[${await fingerprint(state)}]`,
     );
@@ -145,7 +152,7 @@ describe('buildReport', () => {
     };
     const { markdown } = await buildReport({
       ...input,
-      history: [],
+      history: reportHistoryOf([]),
       diagnoses: [],
       session: { exchange: null, refresh: failed, verify: null, tokens: null },
     });

@@ -6,7 +6,13 @@ import { callSecrets } from '../triage/history.ts';
 import { renderMarkdown } from './markdown.ts';
 import { createScrubber, type Scrubber } from './scrub.ts';
 import { digestSteps } from './steps.ts';
-import { REPORT_FORMAT, type ReportCall, type ReportInput, type ReportJson } from './types.ts';
+import {
+  REPORT_FORMAT,
+  type ReportCall,
+  type ReportHead,
+  type ReportInput,
+  type ReportJson,
+} from './types.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -87,12 +93,14 @@ function sessionSecrets(input: ReportInput): string[] {
  * Async because fingerprints use WebCrypto. Guarantees no value of `input.secrets` appears in either,
  * in any spelling: it throws rather than return a report that would leak.
  *
- * Built in one pass over the history; free-text fields are scrubbed where they enter, and the
- * finished Markdown (and the JSON text, when `jsonText` writes it) is searched once for every secret.
+ * The history comes as its tally and newest entries (ReportHistory): the cost does not grow with
+ * its length. Free-text fields are scrubbed where they enter, and the finished Markdown is searched
+ * once for every secret. `jsonText` reads every step (`history.all`) and writes the JSON with them,
+ * checked the same way: only a download needs it.
  */
 export async function buildReport(
   input: ReportInput,
-): Promise<{ markdown: string; json: ReportJson; jsonText: () => string }> {
+): Promise<{ markdown: string; json: ReportHead; jsonText: () => Promise<string> }> {
   const scrub = await createScrubber([...input.secrets, ...sessionSecrets(input)]);
   const env = environmentInfo(input.profile.environment, input.origin);
   const { exchange, refresh, verify, tokens } = input.session;
@@ -103,7 +111,7 @@ export async function buildReport(
   const digest = digestSteps(input.history, scrub);
   const sections = await Promise.all((input.sections ?? []).map((make) => make(scrub)));
 
-  const json: ReportJson = {
+  const json: ReportHead = {
     format: REPORT_FORMAT,
     generatedAt: iso(input.generatedAt),
     appVersion: scrub.text(input.appVersion),
@@ -120,7 +128,6 @@ export async function buildReport(
       redirectUri: input.profile.redirectUri,
       scope: input.profile.scope,
     }),
-    steps: [], // replaced below by every step, made when first read
     summary: digest.summary,
     calls,
     diagnoses: scrub.json(input.diagnoses),
@@ -138,17 +145,23 @@ export async function buildReport(
     sections: sections.map((s) => ({ title: scrub.text(s.title), data: scrub.json(s.data) })),
     utcOffsetMinutes: 0 - new Date(input.generatedAt).getTimezoneOffset() || 0,
   };
-  // 10,000 steps are made only when the JSON is read (downloaded): the Markdown needs few of them.
-  Object.defineProperty(json, 'steps', { enumerable: true, get: digest.all });
   const extra = sections.map((s) => ({ ...s, markdown: s.markdown.map(scrub.text) }));
   // The last line of defence: the finished texts, exactly as they leave, are searched once more.
   // A leak there is a bug in the scrub above; the text is scrubbed whole, and refused if that fails.
   let markdown = renderMarkdown(json, digest, extra);
-  if (scrub.leaks(markdown).length > 0) markdown = scrub.text(markdown);
-  refuseLeaks(scrub, markdown);
+  if (scrub.leaks(markdown).length > 0) markdown = refuseLeaks(scrub, scrub.text(markdown));
   // The JSON text (every step: megabytes at 10,000) is written when it is asked for, and checked then.
   let text: string | null = null;
-  const jsonText = () => (text ??= refuseLeaks(scrub, JSON.stringify(json, null, 2)));
+  const jsonText = async () => {
+    if (text !== null) return text;
+    const { format, generatedAt, appVersion, environment, profile, ...rest } = json;
+    const full: ReportJson = {
+      ...{ format, generatedAt, appVersion, environment, profile },
+      steps: await digest.all(),
+      ...rest,
+    };
+    return (text = refuseLeaks(scrub, JSON.stringify(full, null, 2)));
+  };
   return { markdown, json, jsonText };
 }
 

@@ -3,7 +3,7 @@ import type { Diagnosis } from '../triage/types.ts';
 import { cell, code, fenced, ms, utc } from './md.ts';
 import type { StepsDigest } from './steps.ts';
 import { stepsCoverage, stepsSection } from './stepsMarkdown.ts';
-import type { ReportCall, ReportJson, ReportSection } from './types.ts';
+import type { ReportCall, ReportHead, ReportSection } from './types.ts';
 
 const TITLES: Record<ReportCall['name'], string> = {
   exchange: 'Last exchange (code → tokens)',
@@ -81,7 +81,7 @@ function callSection(c: ReportCall): string[] {
 }
 
 export function renderMarkdown(
-  r: ReportJson,
+  r: ReportHead,
   digest: StepsDigest,
   extra: ReportSection[] = [],
 ): string {

@@ -1,24 +1,17 @@
 /**
- * The history as the report carries it. One pass counts the summary (steps per kind, each distinct
- * failure) and picks what the Markdown lists; a ReportStep (free-text fields scrubbed, field by
- * field) is made for those, and for every entry only when the JSON's `steps` are read.
+ * The history as the report carries it. The summary, the steps the Markdown lists and the earlier
+ * failures all come from the history's tally (counted as entries were appended, see tally.ts). A
+ * ReportStep (free-text fields scrubbed, field by field) is made for those, and for every entry
+ * only when the JSON is written: nothing here walks the whole history.
  */
-import { readEntry, type HistoryEntry, type HistoryFingerprints } from '../triage/history.ts';
+import type { HistoryEntry, HistoryFingerprints } from '../triage/history.ts';
 import type { Scrubber } from './scrub.ts';
-import type { ReportStep, ReportSummary } from './types.ts';
+import { tallyOf } from './tally.ts';
+import type { ReportHistory, ReportStep, ReportSummary } from './types.ts';
 
-/** Up to this many steps, the Markdown lists them all. */
-export const STEPS_IN_FULL = 100;
-export const RECENT_STEPS = 50;
-export const RECENT_FAILURES = 50;
+export { RECENT_FAILURES, RECENT_STEPS, STEPS_IN_FULL, stepFailed } from './tally.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Did this step go as it should? A verification that confirmed a dead token did. */
-export function stepFailed(step: Parameters<typeof readEntry>[0]): boolean {
-  const reading = readEntry(step);
-  return reading !== 'ok' && reading !== 'confirmed dead';
-}
 
 /** What the report needs of the history: the summary, the steps to list, and all on demand. */
 export interface StepsDigest {
@@ -28,8 +21,13 @@ export interface StepsDigest {
   listed: Array<[number, ReportStep]>;
   /** With a long history: the most recent failures before the listed steps, oldest first. */
   failures: Array<[number, ReportStep]>;
-  /** Every step, oldest first (made on the first call). */
-  all(): ReportStep[];
+  /** Every step, oldest first: the history's `all` (read on each call), checked to be the one summarised. */
+  all(): Promise<ReportStep[]>;
+}
+
+/** A ReportHistory of entries held in memory (oldest first), counted from scratch. */
+export function reportHistoryOf(entries: readonly HistoryEntry[]): ReportHistory {
+  return { tally: tallyOf(entries), all: async () => entries };
 }
 
 function scrubPrints(prints: HistoryFingerprints, scrub: Scrubber): HistoryFingerprints {
@@ -55,63 +53,35 @@ function reportStep(h: HistoryEntry, scrub: Scrubber): ReportStep {
   };
 }
 
-export function digestSteps(history: readonly HistoryEntry[], scrub: Scrubber): StepsDigest {
-  const n = history.length;
-  const byKind = new Map<string, ReportSummary['byKind'][number]>();
-  type Group = {
-    kind: HistoryEntry['kind'];
-    status: number | null;
-    errorCode: string | null;
-    count: number;
-    first: number;
-    last: number;
+export function digestSteps(history: ReportHistory, scrub: Scrubber): StepsDigest {
+  const { tally } = history;
+  const n = tally.steps;
+  // The tally keeps every step while there are few, then the last RECENT_STEPS.
+  const listedFrom = n - tally.recent.length;
+  const listed = tally.recent.map((h, j): [number, ReportStep] => [
+    listedFrom + j,
+    reportStep(h, scrub),
+  ]);
+  const failures = tally.earlierFailures.map(([i, h]): [number, ReportStep] => [
+    i,
+    reportStep(h, scrub),
+  ]);
+  const all = async () => {
+    const entries = await history.all();
+    // Entries appended since are left out; a history cleared or replaced since is refused.
+    if (entries.length < n || (entries[n - 1]?.id ?? null) !== tally.lastId)
+      throw new Error('the history changed since this report was built: build it again');
+    return entries.slice(0, n).map((h) => reportStep(h, scrub));
   };
-  // By kind, then status, then error code: no key to build for each of thousands of failures.
-  const groups = new Map<string, Map<number | null, Map<string | null, Group>>>();
-  const failures: Group[] = [];
-  const listedFrom = n <= STEPS_IN_FULL ? 0 : n - RECENT_STEPS;
-  for (let i = 0; i < n; i++) {
-    const h = history[i]!;
-    let kind = byKind.get(h.kind);
-    if (!kind) byKind.set(h.kind, (kind = { kind: h.kind, total: 0, failed: 0 }));
-    kind.total += 1;
-    if (!stepFailed(h)) continue;
-    kind.failed += 1;
-    let byStatus = groups.get(h.kind);
-    if (!byStatus) groups.set(h.kind, (byStatus = new Map()));
-    let byCode = byStatus.get(h.status);
-    if (!byCode) byStatus.set(h.status, (byCode = new Map()));
-    const seen = byCode.get(h.errorCode);
-    if (seen) {
-      seen.count += 1;
-      seen.last = h.at;
-    } else {
-      const group = {
-        kind: h.kind,
-        status: h.status,
-        errorCode: h.errorCode,
-        count: 1,
-        first: h.at,
-        last: h.at,
-      };
-      byCode.set(h.errorCode, group);
-      failures.push(group);
-    }
-  }
-  // The most recent failures before the listed steps: walked back from there, a few hundred at most.
-  const earlierFailures: number[] = [];
-  for (let i = listedFrom - 1; i >= 0 && earlierFailures.length < RECENT_FAILURES; i--)
-    if (stepFailed(history[i]!)) earlierFailures.unshift(i);
-  const pick = (i: number): [number, ReportStep] => [i, reportStep(history[i]!, scrub)];
-  let all: ReportStep[] | null = null;
   return {
     count: n,
     summary: {
       steps: n,
-      first: n ? iso(history[0]!.at) : null,
-      last: n ? iso(history[n - 1]!.at) : null,
-      byKind: [...byKind.values()],
-      failures: failures
+      first: tally.first === null ? null : iso(tally.first),
+      last: tally.last === null ? null : iso(tally.last),
+      byKind: tally.byKind.map((k) => ({ ...k })),
+      // Most frequent first; equal counts in the order first seen (the sort is stable).
+      failures: [...tally.failures]
         .sort((a, b) => b.count - a.count)
         .map((f) => ({
           ...f,
@@ -120,8 +90,8 @@ export function digestSteps(history: readonly HistoryEntry[], scrub: Scrubber): 
           last: iso(f.last),
         })),
     },
-    listed: Array.from({ length: n - listedFrom }, (_, j) => pick(listedFrom + j)),
-    failures: earlierFailures.map(pick),
-    all: () => (all ??= history.map((h) => reportStep(h, scrub))),
+    listed,
+    failures,
+    all,
   };
 }

@@ -7,12 +7,12 @@
 import { readEntry } from '../triage/history.ts';
 import { cell, ms } from './md.ts';
 import { RECENT_FAILURES, RECENT_STEPS, STEPS_IN_FULL, type StepsDigest } from './steps.ts';
-import type { ReportJson, ReportStep } from './types.ts';
+import type { ReportHead, ReportStep } from './types.ts';
 
 const time = (isoTime: string) => `${isoTime.slice(0, 10)} ${isoTime.slice(11, 19)}`;
 
 /** What the report's header says about the steps it lists. */
-export function stepsCoverage(r: ReportJson): string {
+export function stepsCoverage(r: ReportHead): string {
   const n = r.summary.steps;
   if (n <= STEPS_IN_FULL) return `All ${n} steps of the history are listed under Steps.`;
   return (
@@ -37,7 +37,7 @@ function table(rows: Array<[number, ReportStep]>, withDate: boolean): string[] {
   ];
 }
 
-function summary(r: ReportJson): string[] {
+function summary(r: ReportHead): string[] {
   const { summary: sum } = r;
   const out = [
     `${sum.steps} steps from ${time(sum.first ?? '')} to ${time(sum.last ?? '')} UTC.`,
@@ -62,7 +62,7 @@ function summary(r: ReportJson): string[] {
   ];
 }
 
-export function stepsSection(r: ReportJson, digest: StepsDigest): string[] {
+export function stepsSection(r: ReportHead, digest: StepsDigest): string[] {
   const out = ['## Steps', ''];
   const n = digest.count;
   if (n === 0) return [...out, 'No steps recorded.', ''];

@@ -5,6 +5,19 @@ import type { TokenSet } from '../oauth/tokenResponse.ts';
 import type { Diagnosis } from '../triage/types.ts';
 import type { HistoryEntry, HistoryKind } from '../triage/history.ts';
 import type { Scrubber } from './scrub.ts';
+import type { HistoryTally } from './tally.ts';
+
+/**
+ * The history as the report reads it: its tally (kept by the store as entries are appended: the
+ * counts, the newest steps, the recent failures), so a report costs the same at 10 entries and at
+ * 10,000. Only the JSON download reads every entry (`all`). `reportHistoryOf` makes one from an
+ * array.
+ */
+export interface ReportHistory {
+  tally: HistoryTally;
+  /** Every entry, oldest first: read when the JSON is written. */
+  all(): Promise<readonly HistoryEntry[]>;
+}
 
 export interface ReportInput {
   generatedAt: number;
@@ -18,8 +31,8 @@ export interface ReportInput {
     scope: string;
     environment: EnvironmentId;
   };
-  /** The profile's history, oldest first. */
-  history: HistoryEntry[];
+  /** The profile's history: its tally, and every entry on demand (storage/historyTally.ts). */
+  history: ReportHistory;
   /** The last call of each kind (a ProfileSession fits). */
   session: {
     exchange: (UpstreamExchange & { secretSource?: SecretSource }) | null;
@@ -123,3 +136,6 @@ export interface ReportJson {
   /** Minutes east of UTC of the machine that made the report: diagnosis texts use its local time. */
   utcOffsetMinutes: number;
 }
+
+/** The report as data without its steps: `buildReport` writes those only into the JSON text. */
+export type ReportHead = Omit<ReportJson, 'steps'>;

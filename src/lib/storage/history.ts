@@ -7,6 +7,10 @@ import { SCHEMA_VERSION } from './records.ts';
  * page rather than the whole history (10,000 entries stay cheap), and reading goes page by page
  * from the newest (`first`, then `older` with a cursor): loading more costs one page, not the
  * prefix. Entries hold fingerprints, not secrets, so they are stored unsealed.
+ *
+ * Beside the pages, a tally of the whole history, updated after each append (historyTally.ts,
+ * loaded then: it stays out of the first load). The support report reads it and the newest page
+ * or two, not every page.
  */
 
 export const PAGE_SIZE = 250;
@@ -27,22 +31,27 @@ export interface HistoryPage {
   next: HistoryCursor | null;
 }
 
-interface Meta {
+export interface Meta {
   pages: number;
   count: number;
+  /** The newest entry's id (since the tally: see historyTally.ts). */
+  lastId?: string;
 }
 
 const metaKey = (profileId: string) => `history:${profileId}:meta`;
 const pageKey = (profileId: string, page: number) => `history:${profileId}:${page}`;
+const tallies = () => import('./historyTally.ts');
 
 export class HistoryStore {
   /** The last page of each profile, as written: an append needs no read. */
   #tail = new Map<string, { meta: Meta; page: HistoryEntry[] }>();
   readonly problems: string[] = [];
+  /** The tallies of this store's appends being written, in order (historyTally.ts). */
+  tallying: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly kv: KeyValue) {}
+  constructor(readonly kv: KeyValue) {}
 
-  async #meta(profileId: string): Promise<Meta> {
+  async meta(profileId: string): Promise<Meta> {
     const record = (await this.kv.get(metaKey(profileId))) as
       { v?: number; data?: Meta } | undefined;
     const meta = record?.data;
@@ -87,7 +96,7 @@ export class HistoryStore {
     const id = entry.profileId;
     let tail = this.#tail.get(id);
     if (!tail) {
-      const meta = await this.#meta(id);
+      const meta = await this.meta(id);
       tail = { meta, page: meta.pages ? await this.#page(id, meta.pages - 1) : [] };
     }
     let { meta, page } = tail;
@@ -96,10 +105,14 @@ export class HistoryStore {
       page = [];
     }
     page = [...page, entry];
-    meta = { ...meta, count: meta.count + 1 };
+    meta = { ...meta, count: meta.count + 1, lastId: entry.id };
     await this.kv.set(pageKey(id, meta.pages - 1), { v: SCHEMA_VERSION, data: page });
     await this.kv.set(metaKey(id), { v: SCHEMA_VERSION, data: meta });
     this.#tail.set(id, { meta, page });
+    const counted = tail; // the history before this entry
+    this.tallying = this.tallying
+      .then(async () => (await tallies()).countAppended(this, entry, counted))
+      .catch(() => {}); // not loaded: the stored tally no longer matches, the report counts again
   }
 
   /**
@@ -108,7 +121,7 @@ export class HistoryStore {
    */
   async first(profileId: string, min = 1): Promise<HistoryPage & { total: number }> {
     this.#tail.delete(profileId); // another tab may have appended
-    const meta = await this.#meta(profileId);
+    const meta = await this.meta(profileId);
     const entries: HistoryEntry[] = [];
     let next: HistoryCursor | null = meta.pages > 0 ? { profileId, page: meta.pages - 1 } : null;
     while (next && (entries.length < min || entries.length === 0)) {
@@ -131,7 +144,7 @@ export class HistoryStore {
   /** Every entry, oldest first (for the support report): the pages are read all at once. */
   async all(profileId: string): Promise<HistoryEntry[]> {
     this.#tail.delete(profileId);
-    const meta = await this.#meta(profileId);
+    const meta = await this.meta(profileId);
     const pages = await Promise.all(
       Array.from({ length: meta.pages }, (_, p) => this.#page(profileId, p)),
     );
@@ -145,14 +158,15 @@ export class HistoryStore {
   ): Promise<{ entries: HistoryEntry[]; total: number }> {
     if (limit === Infinity) {
       const entries = (await this.all(profileId)).reverse();
-      return { entries, total: (await this.#meta(profileId)).count };
+      return { entries, total: (await this.meta(profileId)).count };
     }
     const { entries, total } = await this.first(profileId, limit);
     return { entries: entries.slice(0, limit), total };
   }
 
   async clear(profileId: string): Promise<void> {
-    const meta = await this.#meta(profileId);
+    await (await tallies()).forgetTally(this, profileId);
+    const meta = await this.meta(profileId);
     for (let p = 0; p < meta.pages; p++) await this.kv.del(pageKey(profileId, p));
     await this.kv.del(metaKey(profileId));
     this.#tail.delete(profileId);
