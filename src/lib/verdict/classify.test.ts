@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamExchange } from '../api/wire.ts';
 import { SimSession } from '../triage/fixtures.ts';
-import { classifyCall, type Verdict } from './classify.ts';
+import { classifyCall, refusalOf, type Verdict } from './classify.ts';
 
 const TOKEN = '2ff2dfe36322448c6953616740a910be57bbd4ca';
 const JSON_TYPE: [string, string] = ['Content-Type', 'application/json'];
@@ -169,5 +169,38 @@ describe('classifyCall on member answers', () => {
     const s = new SimSession();
     const v = classifyCall('verify', await s.verify('d'.repeat(40)));
     expect(pick(v)).toEqual(['error', 'authentication_error', null]);
+  });
+});
+
+describe('a call the debugger answered itself (a captured refusal)', () => {
+  const refused = (reason: unknown = 'TRACE is not passed on.') =>
+    ({
+      ...answer(405, '{"error":"invalid_request"}'),
+      refused: { kind: 'method', reason },
+    }) as UpstreamExchange;
+
+  it('is an error of its own, the credential untouched, whatever the answer says', () => {
+    expect(classifyCall('exchange', refused())).toEqual({
+      outcome: 'error',
+      errorCode: 'debugger_refused',
+      grant: 'untouched',
+      summary: '405: refused by the debugger, not sent on',
+      detail: 'TRACE is not passed on.',
+    });
+    expect(classifyCall('refresh', refused()).grant).toBe('untouched');
+    expect(classifyCall('verify', refused()).grant).toBeNull();
+    // Even a token pair in the body: the debugger's answer proves nothing about PandaDoc.
+    const pair = {
+      ...refused(),
+      response: answer(200, `{"access_token":"${TOKEN}","refresh_token":"${TOKEN}"}`).response,
+    };
+    expect(classifyCall('exchange', pair).errorCode).toBe('debugger_refused');
+  });
+
+  it('a malformed mark is no refusal', () => {
+    expect(refusalOf(refused(42))).toBeNull();
+    expect(refusalOf({ ...answer(405, ''), refused: 'yes' } as UpstreamExchange)).toBeNull();
+    expect(classifyCall('exchange', refused(42)).errorCode).toBe('invalid_request');
+    expect(refusalOf(refused())).toEqual({ kind: 'method', reason: 'TRACE is not passed on.' });
   });
 });
