@@ -5,13 +5,15 @@
  * only when the JSON is written: nothing here walks the whole history.
  */
 import type { HistoryEntry, HistoryFingerprints } from '../triage/history.ts';
+import { isoTime } from './isoTime.ts';
 import type { Scrubber } from './scrub.ts';
 import { tallyOf } from './tally.ts';
 import type { ReportHistory, ReportStep, ReportSummary } from './types.ts';
 
 export { RECENT_FAILURES, RECENT_STEPS, STEPS_IN_FULL, stepFailed } from './tally.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// Made for every step the report lists, and for every one of 10,000 in the JSON.
+const iso = isoTime;
 
 /** What the report needs of the history: the summary, the steps to list, and all on demand. */
 export interface StepsDigest {

@@ -13,6 +13,7 @@ import type { ReportHistory, ReportInput } from '../report/types.ts';
 import type { HistoryEntry, HistoryKind } from '../triage/history.ts';
 import { HistoryStore, PAGE_SIZE } from './history.ts';
 import { readTally, reportHistory, tallyKey } from './historyTally.ts';
+import { decodeTally, encodeTally } from './tallyCodec.ts';
 import { openKeyValue, type KeyValue } from './kv.ts';
 
 /**
@@ -286,12 +287,36 @@ describe('the history tally', () => {
       if (typeof v === 'string') texts.add(v);
       else if (v && typeof v === 'object') Object.values(v).forEach(walk);
     };
-    walk(await kv.get(tallyKey('a')));
+    const record = (await kv.get(tallyKey('a'))) as { data: { tally: string } };
+    walk(JSON.parse(record.data.tally)); // as stored: entries as rows of their values
     expect(texts.size).toBeGreaterThan(10);
     const fromEntries = new Set<string>();
     JSON.stringify(entries, (_k, v: unknown) => (typeof v === 'string' && fromEntries.add(v), v));
     const extra = [...texts].filter((t) => !fromEntries.has(t));
     expect(extra).toEqual([]);
+  });
+
+  it('a damaged tally reads as none: the report counts the pages again', async () => {
+    const rnd = random(13);
+    const model = Array.from({ length: 120 }, (_, i) => randomEntry(rnd, 'a', i, i));
+    const good = encodeTally(tallyOf(model));
+    expect(decodeTally(good, 'a')).toEqual(tallyOf(model));
+    const rows = JSON.parse(good) as { recent: unknown[][] };
+    const damaged = [
+      'not json',
+      '[]',
+      JSON.stringify({ ...rows, recent: [rows.recent[0]!.slice(1)] }),
+      JSON.stringify({ ...rows, recent: [rows.recent[0]!.map((v, i) => (i === 2 ? 'nap' : v))] }),
+      JSON.stringify({ ...rows, steps: '120' }),
+    ];
+    for (const text of damaged) expect(decodeTally(text, 'a'), text.slice(0, 40)).toBeNull();
+    const kv = await openKeyValue();
+    const store = new HistoryStore(kv);
+    for (const e of model) await store.append(e);
+    await store.tallying;
+    const record = (await kv.get(tallyKey('a'))) as { v: number; data: { tally: string } };
+    await kv.set(tallyKey('a'), { ...record, data: { ...record.data, tally: damaged[3] } });
+    expect((await reportHistory(new HistoryStore(kv), 'a')).tally).toEqual(naiveTally(model));
   });
 
   it('clear removes the tally with the pages', async () => {

@@ -12,39 +12,31 @@
  */
 import { emptyTally, tallyOf, tallyWith, type HistoryTally } from '../report/tally.ts';
 import type { ReportHistory } from '../report/types.ts';
-import { isHistoryEntry, type HistoryEntry } from '../triage/history.ts';
+import type { HistoryEntry } from '../triage/history.ts';
 import type { HistoryStore } from './history.ts';
 import type { KeyValue } from './kv.ts';
 import { SCHEMA_VERSION } from './records.ts';
+import { decodeTally, encodeTally } from './tallyCodec.ts';
 
-/** Raised when what a tally counts changes: a stored tally of another format is counted again. */
-export const TALLY_FORMAT = 1;
+/**
+ * Raised when what a tally counts or how it is stored changes: a stored tally of another format
+ * is counted again. 2: JSON text of rows (tallyCodec.ts).
+ */
+export const TALLY_FORMAT = 2;
 
 interface TallyRecord {
   format: number;
   /** The store's entry count (its meta) when this was written. */
   covers: number;
-  tally: HistoryTally;
+  /** The id of the last entry counted. */
+  lastId: string | null;
+  /** The tally as text (tallyCodec.ts). */
+  tally: string;
 }
 
 export const tallyKey = (profileId: string) => `history:${profileId}:tally`;
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function wellFormed(t: unknown): t is HistoryTally {
-  const x = t as Partial<HistoryTally> | null;
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    isNumber(x.steps) &&
-    Array.isArray(x.byKind) &&
-    Array.isArray(x.failures) &&
-    Array.isArray(x.recent) &&
-    x.recent.every(isHistoryEntry) &&
-    Array.isArray(x.earlierFailures) &&
-    x.earlierFailures.every((f) => Array.isArray(f) && isNumber(f[0]) && isHistoryEntry(f[1]))
-  );
-}
 
 /**
  * The stored tally of a history of `count` entries whose newest is `lastId`; null when there is
@@ -65,11 +57,12 @@ export async function readTally(
     record.v > SCHEMA_VERSION ||
     data?.format !== TALLY_FORMAT ||
     data.covers !== count ||
-    !wellFormed(data.tally) ||
-    data.tally.lastId !== lastId
+    data.lastId !== lastId ||
+    typeof data.tally !== 'string'
   )
     return null;
-  return data.tally;
+  const tally = decodeTally(data.tally, profileId);
+  return tally?.lastId === lastId ? tally : null;
 }
 
 export function writeTally(
@@ -78,7 +71,12 @@ export function writeTally(
   count: number,
   tally: HistoryTally,
 ): Promise<void> {
-  const data: TallyRecord = { format: TALLY_FORMAT, covers: count, tally };
+  const data: TallyRecord = {
+    format: TALLY_FORMAT,
+    covers: count,
+    lastId: tally.lastId,
+    tally: encodeTally(tally),
+  };
   return kv.set(tallyKey(profileId), { v: SCHEMA_VERSION, data });
 }
 
