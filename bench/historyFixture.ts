@@ -36,8 +36,15 @@ export function syntheticEntry(
   } as HistoryEntry;
 }
 
-/** A report input as the app builds it after exchange, use and refresh, with `n` older entries. */
-export async function reportInput(n: number): Promise<ReportInput> {
+/**
+ * A report input as the app builds it after exchange, use and refresh, with `n` older entries,
+ * but for its history: the entries, oldest first, to store under `profileId` (as the app does,
+ * by appending them) and read back as the app does for each report.
+ */
+export async function reportSession(
+  n: number,
+  profileId: string,
+): Promise<{ input: Omit<ReportInput, 'history'>; entries: HistoryEntry[] }> {
   const s = new SimSession();
   const code = await s.authorize();
   const ex = await s.exchange(code.value, { redirect_uri: SIM_CLIENT.redirectUri });
@@ -46,8 +53,10 @@ export async function reportInput(n: number): Promise<ReportInput> {
   const rf = await s.refresh(first.refresh);
   const parsed = parseTokenResponse(200, 'application/json', rf.response?.body ?? '', rf.startedAt);
   if (!parsed.ok) throw new Error('bench: the refresh failed');
-  const older = Array.from({ length: n }, (_, i) => syntheticEntry(i, 'p1', s.clock - 10 ** 9));
-  return {
+  const older = Array.from({ length: n }, (_, i) =>
+    syntheticEntry(i, profileId, s.clock - 10 ** 9),
+  );
+  const input = {
     generatedAt: s.clock,
     appVersion: 'bench',
     origin: 'http://127.0.0.1:5173',
@@ -56,9 +65,8 @@ export async function reportInput(n: number): Promise<ReportInput> {
       clientId: SIM_CLIENT.clientId,
       redirectUri: SIM_CLIENT.redirectUri,
       scope: 'read+write',
-      environment: 'simulator',
+      environment: 'simulator' as const,
     },
-    history: [...older, ...s.history],
     session: { exchange: ex, refresh: rf, verify, tokens: parsed.tokens },
     diagnoses: [],
     secrets: [
@@ -67,4 +75,5 @@ export async function reportInput(n: number): Promise<ReportInput> {
       'st4te-Xq9vLw2Zp8TkRb',
     ],
   };
+  return { input, entries: [...older, ...s.history.map((h) => ({ ...h, profileId }))] };
 }
