@@ -97,14 +97,17 @@ export class CaptureRing {
   }
 
   /**
-   * Keeps a call (numbered here, whatever seq it came with) and tells every listener. Returns the
+   * Keeps a call (numbered here, in place, whatever seq it came with) and tells every listener. Returns the
    * stored call, or null when capture is off or the call alone is over the size bound.
    */
   add(call: CapturedCall | Omit<CapturedCall, 'seq'>): CapturedCall | null {
     if (!this.settings.enabled) return null;
     const size = approximateSize(call);
     if (size > this.settings.maxBytes) return null;
-    const stored = Object.assign({}, call, { seq: ++this.#seq }) as CapturedCall;
+    // The ring takes the call as it is (every sink builds a fresh one): numbered in place, not
+    // copied, so keeping it costs no second object.
+    const stored = call as CapturedCall;
+    stored.seq = ++this.#seq;
     const max = this.settings.maxCalls;
     if (this.#count === max) this.#dropOldest();
     while (this.#bytes + size > this.settings.maxBytes && this.#count > 0) this.#dropOldest();

@@ -60,16 +60,19 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       let overflow = false;
       let wake: (() => void) | null = null;
       let flush: ReturnType<typeof setTimeout> | null = null;
+      /** The flush time came while a write was under way: write again at once. */
+      let due = false;
       const listener = (event: RingEvent) => {
         // A listener that cannot keep up is closed rather than buffered without bound: it
         // reconnects with Last-Event-ID and the ring replays what it missed.
         if (queue.length >= ring.settings.maxCalls) overflow = true;
         else queue.push(event);
-        // Calls that end within FLUSH_MS of each other go out in one write: under load that is
-        // one write per tab every few milliseconds instead of one per call.
+        // At most one write per FLUSH_MS: under load that is one write per tab every few
+        // milliseconds, with every call that ended meanwhile, instead of one per call.
         flush ??= setTimeout(() => {
           flush = null;
-          wake?.();
+          if (wake) wake();
+          else due = true;
         }, flushMs);
       };
       ring.subscribe(listener);
@@ -90,7 +93,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
         }
         while (!stream.aborted && !stream.closed) {
           let quiet = false;
-          if (queue.length === 0) {
+          if (!due) {
             let timer: ReturnType<typeof setTimeout> | undefined;
             await new Promise<void>((resolve) => {
               wake = resolve;
@@ -102,12 +105,12 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
             clearTimeout(timer);
             wake = null;
           }
+          due = false;
           if (overflow || stream.aborted) break;
           if (queue.length === 0) {
             if (quiet) await stream.write(': heartbeat\n\n');
             continue;
           }
-          // Whatever queued up while the last write was under way goes out as one write.
           await stream.write(queue.splice(0).map(sseText).join(''));
         }
       } finally {
