@@ -15,10 +15,10 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export function startServer(port: number, capture: boolean, maxCalls?: string): Promise<Server> {
+export function startServer(port: number, capture: boolean): Promise<Server> {
   const child = fork(
     fileURLToPath(new URL('./server.ts', import.meta.url)),
-    [String(port), capture ? '1' : '0', maxCalls ?? ''],
+    [String(port), capture ? '1' : '0'],
     { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
   const cpu = () =>

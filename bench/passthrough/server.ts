@@ -7,11 +7,11 @@ import { createServerApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { listen } from '../../src/server/listen.ts';
 
-const [port, capture, maxCalls] = process.argv.slice(2);
+const [port, capture] = process.argv.slice(2);
 const config = loadConfig({ PORT: port, UPSTREAM_TIMEOUT_MS: '15000' });
 const { app } = createServerApp({
   config,
-  capture: { enabled: capture !== '0', maxCalls: Number(maxCalls) || undefined },
+  capture: { enabled: capture !== '0' },
 } as Parameters<typeof createServerApp>[0]);
 await listen({ fetch: app.fetch, hostname: config.host, port: config.port });
 process.on('message', (message) => {
