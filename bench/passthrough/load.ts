@@ -26,7 +26,11 @@ export interface LoadOptions {
   connections: number;
   durationMs: number;
   expectStatus?: number;
-  /** Each connection waits this long after an answer before its next request (0: at once). */
+  /**
+   * Paced: each connection sends one request every `thinkMs` (on a fixed schedule, so the rate is
+   * the same whatever the latency; a late answer sends the next at once). 0: closed loop, the next
+   * request as soon as the answer is in.
+   */
   thinkMs?: number;
 }
 
@@ -92,12 +96,17 @@ export function runLoad({
       let buf = Buffer.alloc(0);
       let sentAt = 0;
       let got = false;
+      let due = 0;
       const send = () => {
         sentAt = performance.now();
         socket.write(payload);
       };
-      // Paced connections start spread over one think time, not all in the same instant.
-      socket.on('connect', () => (thinkMs ? setTimeout(send, Math.random() * thinkMs) : send()));
+      // Paced connections start spread over one interval, not all in the same instant.
+      socket.on('connect', () => {
+        if (!thinkMs) return send();
+        due = performance.now() + Math.random() * thinkMs;
+        setTimeout(send, due - performance.now());
+      });
       socket.on('data', (chunk: Buffer) => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
         for (;;) {
@@ -115,8 +124,10 @@ export function runLoad({
             socket.end();
             return;
           }
-          if (thinkMs) setTimeout(send, thinkMs);
-          else send();
+          if (thinkMs) {
+            due += thinkMs;
+            setTimeout(send, Math.max(0, due - performance.now()));
+          } else send();
         }
       });
       socket.on('error', () => {
