@@ -8,6 +8,7 @@ import type { Header, UpstreamExchange } from '../api/wire.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
 import { entryRole, safeUrl, type EntryRole } from './roles.ts';
 import type { EvidenceEntry } from './types.ts';
+import { refusalOf } from '../verdict/classify.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -136,5 +137,8 @@ export function readHarEntry(raw: unknown, entry: number): HarEntryRead | null {
             'the recording has no answer for this request (blocked, cancelled or failed)',
         },
   };
+  // This debugger's own export marks the calls it answered itself (har/fromExchanges.ts).
+  const refused = refusalOf({ ...exchange, refused: raw._debuggerRefused } as UpstreamExchange);
+  if (refused) Object.assign(exchange, { refused });
   return { role, entry: { entry, exchange, timed: Number.isFinite(started) } };
 }

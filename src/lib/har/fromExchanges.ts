@@ -5,6 +5,7 @@
  */
 import type { Cookie, Entry, Har, Header as HarHeader, PostData, Response } from 'har-format';
 import type { Header, UpstreamExchange } from '../api/wire.ts';
+import { refusalOf } from '../verdict/classify.ts';
 
 export interface HarCreator {
   name: string;
@@ -13,8 +14,11 @@ export interface HarCreator {
 
 export const DEFAULT_CREATOR: HarCreator = { name: 'PandaDoc OAuth Debugger', version: '0.1.0' };
 
-/** Captured calls say when their request body was cut; the app's own calls never are. */
-type Exchange = UpstreamExchange & { requestBodyTruncated?: boolean };
+/**
+ * Captured calls say when their request body was cut (the app's own calls never are), and when
+ * the debugger answered them itself (`refused`, lib/api/traffic.ts).
+ */
+type Exchange = UpstreamExchange & { requestBodyTruncated?: boolean; refused?: unknown };
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 const toHarHeaders = (headers: Header[]): HarHeader[] =>
@@ -123,6 +127,15 @@ function toEntry(call: Exchange): Entry {
   };
   const data = postData(call);
   if (data) entry.request.postData = data;
+  const refusal = refusalOf(call);
+  if (refusal) {
+    // HAR 1.2 allows custom fields that start with "_": this debugger's reader (evidence/harEntry)
+    // reads the mark back, so a re-imported call is still the debugger's answer, not PandaDoc's.
+    Object.assign(entry, {
+      _debuggerRefused: refusal,
+      comment: `answered by the PandaDoc OAuth Debugger itself, never sent on: ${refusal.reason}`,
+    });
+  }
   return entry;
 }
 

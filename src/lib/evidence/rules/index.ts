@@ -33,5 +33,8 @@ export const RECORDING_RULES: readonly RecordingRuleFn[] = Object.freeze([
 ]);
 
 export function runRecordingRules(items: readonly AnalyzedItem[]): EvidenceDiagnosis[] {
-  return RECORDING_RULES.flatMap((rule) => rule(items));
+  // A call the debugger answered itself never reached PandaDoc: it used no code or token, so it is
+  // no evidence about the others (its own diagnosis comes from the per-call triage).
+  const reached = items.filter((a) => a.verdict?.errorCode !== 'debugger_refused');
+  return RECORDING_RULES.flatMap((rule) => rule(reached));
 }
