@@ -124,7 +124,7 @@ export const run: BenchCase = async ({ short }) => {
         value: p99Ratio,
         unit: 'ratio',
         ...(goal ? { goal: '≤ 3×', met: p99Ratio <= 3, gated: false } : {}),
-        note: `offered ${f(rate)} req/s (${share * 100} % of the 50-connection closed-loop throughput); p99 ${f(medianOf(tail.a, 'p99'), 2)} ms at 500 (${f(medianOf(tail.a, 'throughput'))} req/s answered) vs ${f(medianOf(tail.b, 'p99'), 2)} ms at 50 (${f(medianOf(tail.b, 'throughput'))} req/s)`,
+        note: `offered ${f(rate)} req/s (${share * 100} % of the 50-connection closed-loop throughput); p99 ${f(medianOf(tail.a, 'p99'), 2)} ms at 500 (${f(medianOf(tail.a, 'throughput'))} req/s answered) vs ${f(medianOf(tail.b, 'p99'), 2)} ms at 50 (${f(medianOf(tail.b, 'throughput'))} req/s); the load generator itself stalled up to ${f(Math.max(...tail.a.map((m) => m.generatorStallMs)))} ms in the 500 runs, ${f(Math.max(...tail.b.map((m) => m.generatorStallMs)))} ms in the 50 runs`,
       });
     }
   } finally {

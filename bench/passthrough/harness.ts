@@ -4,6 +4,7 @@
  * measured window of closed-loop (or paced) load, and paired A/B rounds.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SIM_CLIENT_ID, DEFAULT_SIM_CLIENT_SECRET } from '../../src/server/config.ts';
 import { percentile, runLoad, type LoadResult } from './load.ts';
@@ -90,6 +91,11 @@ export interface Measure {
   throughput: number;
   answered: number;
   errors: number;
+  /**
+   * The load generator's own longest event-loop stall in the window, in ms: an answer that came
+   * meanwhile is timed late, so a tail no longer than this may be the generator's, not the server's.
+   */
+  generatorStallMs: number;
 }
 
 export async function measure(
@@ -101,6 +107,8 @@ export async function measure(
   thinkMs = 0,
 ): Promise<Measure> {
   const before = await server.cpu();
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
   const r: LoadResult = await runLoad({
     port: server.port,
     request: request(server.port, path, token),
@@ -108,6 +116,7 @@ export async function measure(
     durationMs,
     thinkMs,
   });
+  stalls.disable();
   const cpu = (await server.cpu()) - before;
   return {
     cpuPerCall: r.total ? cpu / r.total : NaN,
@@ -116,6 +125,7 @@ export async function measure(
     throughput: (r.count / r.elapsedMs) * 1000,
     answered: r.answered,
     errors: r.errors,
+    generatorStallMs: stalls.max / 1e6,
   };
 }
 
