@@ -1,11 +1,7 @@
 /** Narrows what arrives from /api/traffic (SSE data and the JSON list) before the UI trusts it. */
-import type {
-  CapturedCall,
-  RefusalKind,
-  TrafficCapacity,
-  TrafficEventHello,
-} from '../api/traffic.ts';
+import type { CapturedCall, TrafficCapacity, TrafficEventHello } from '../api/traffic.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
+import { refusalOf } from '../verdict/classify.ts';
 
 const isHeaders = (v: unknown) =>
   Array.isArray(v) &&
@@ -36,7 +32,8 @@ export function isCapturedCall(v: unknown): v is CapturedCall {
 export function parseCallEvent(data: string): CapturedCall | null {
   const parsed = tryParseJson(data);
   if (!parsed.ok || !isCapturedCall(parsed.value)) return null;
-  const { refused, ...call } = parsed.value;
+  const refused = refusalOf(parsed.value);
+  const { refused: _sent, ...call } = parsed.value;
   // Fields a server of an older contract may leave out.
   return {
     ...call,
@@ -44,9 +41,7 @@ export function parseCallEvent(data: string): CapturedCall | null {
     requestBodyTruncated: call.requestBodyTruncated === true,
     upstream: call.upstream ?? 'simulator',
     // The debugger's own answer: kept only when it says what and why.
-    ...(isRecord(refused) && typeof refused.kind === 'string' && typeof refused.reason === 'string'
-      ? { refused: { kind: refused.kind as RefusalKind, reason: refused.reason } }
-      : {}),
+    ...(refused && { refused }),
   };
 }
 

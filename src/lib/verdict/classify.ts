@@ -3,6 +3,7 @@
  * History, triage, the flow status, the diagram, the views, the evidence timeline and the Traffic
  * section all read this; none of them decides on its own whether a call worked.
  */
+import type { DebuggerRefusal, RefusalKind } from '../api/traffic.ts';
 import type { UpstreamExchange } from '../api/wire.ts';
 import { parseMemberResponse } from '../oauth/member.ts';
 import { parseTokenResponse } from '../oauth/tokenResponse.ts';
@@ -161,24 +162,22 @@ function memberVerdict(call: UpstreamExchange): Verdict {
   };
 }
 
-/** Why the debugger answered a captured call itself (lib/api/traffic.ts `refused`). */
-export interface Refusal {
-  kind: string;
-  reason: string;
-}
-
 /**
- * The refusal a captured call carries when the debugger answered it itself, or null. Such a call
- * never reached PandaDoc: its answer is the debugger's, and proves nothing about a credential.
+ * The refusal a captured call carries when the debugger answered it itself (lib/api/traffic.ts
+ * `refused`), or null: also what a reader of the capture's JSON or an exported HAR trusts. Such a
+ * call never reached PandaDoc: its answer is the debugger's, and proves nothing about a credential.
  */
-export function refusalOf(call: UpstreamExchange): Refusal | null {
+export function refusalOf(call: UpstreamExchange): DebuggerRefusal | null {
   const refused = (call as { refused?: unknown }).refused;
   if (typeof refused !== 'object' || refused === null) return null;
   const { kind, reason } = refused as Record<string, unknown>;
-  return typeof kind === 'string' && typeof reason === 'string' ? { kind, reason } : null;
+  // A kind this version does not know (a newer server's) is still the debugger's own answer.
+  return typeof kind === 'string' && typeof reason === 'string'
+    ? { kind: kind as RefusalKind, reason }
+    : null;
 }
 
-function refusedVerdict(kind: CallKind, call: UpstreamExchange, refusal: Refusal): Verdict {
+function refusedVerdict(kind: CallKind, call: UpstreamExchange, refusal: DebuggerRefusal): Verdict {
   return {
     outcome: 'error',
     errorCode: 'debugger_refused',

@@ -3,23 +3,26 @@
  * PandaDoc, so nothing about PandaDoc, a code or a token can be read from its answer. Says so, why
  * the debugger refused it, and what to change.
  */
+import type { RefusalKind } from '../../api/traffic.ts';
 import { refusalOf } from '../../verdict/classify.ts';
 import type { Rule } from '../facts.ts';
 import { DOCS, type TriageInput } from '../types.ts';
 
 const isTokenCall = (kind: string) => kind === 'exchange' || kind === 'refresh';
 
-const NEXT: Record<string, (input: TriageInput) => string> = {
+/** What a call from code in a browser page runs into, preflight or not. */
+const FROM_A_PAGE =
+  'Call PandaDoc from your server, not from code in a browser page: PandaDoc grants no CORS, and a token request carries your client_secret, which must never be in a page.';
+
+const NEXT: Partial<Record<RefusalKind, (input: TriageInput) => string>> = {
   method: () =>
     'Send the call with the method PandaDoc documents for it (the token endpoint takes POST). The debugger never passes on CONNECT, TRACE or TRACK.',
   too_large: (input) =>
     isTokenCall(input.kind)
       ? 'A token request is a small form of a few hundred bytes (the debugger allows 64 KiB): check what your code puts in the body, and send only grant_type, client_id, client_secret and the code or refresh_token.'
       : 'Uploads through the debugger stop at 100 MB: send a smaller file through it, or this one straight to PandaDoc.',
-  preflight: () =>
-    'Call PandaDoc from your server, not from code in a browser page: PandaDoc grants no CORS, and a token request carries your client_secret, which must never be in a page.',
-  cross_site: () =>
-    'Call PandaDoc from your server, not from code in a browser page: PandaDoc grants no CORS, and a token request carries your client_secret, which must never be in a page. Point your server-side code at the debugger instead.',
+  preflight: () => FROM_A_PAGE,
+  cross_site: () => `${FROM_A_PAGE} Point your server-side code at the debugger instead.`,
   not_found: () =>
     'The debugger passes on /oauth2/access_token and every path under /public/, optionally after /us or /eu. Check the base URL your code uses (the debugger’s origin, or its /us or /eu) and the path PandaDoc documents.',
 };
