@@ -164,3 +164,21 @@ export async function openPanel(page: Page, title: string): Promise<Locator> {
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   return panel;
 }
+
+/**
+ * Counts the page's IndexedDB reads of history records, by key: install with addInitScript before
+ * the app loads, read with historyReads.
+ */
+export const COUNT_HISTORY_READS = `(() => {
+  window.__historyReads = {};
+  const get = IDBObjectStore.prototype.get;
+  IDBObjectStore.prototype.get = function (key) {
+    if (typeof key === 'string' && key.startsWith('history:'))
+      window.__historyReads[key] = (window.__historyReads[key] || 0) + 1;
+    return get.call(this, key);
+  };
+})()`;
+
+export function historyReads(page: Page): Promise<Record<string, number>> {
+  return page.evaluate('window.__historyReads') as Promise<Record<string, number>>;
+}

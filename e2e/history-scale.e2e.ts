@@ -1,34 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, type Page, test } from '@playwright/test';
-import { openDebugger, step } from './helpers.ts';
+import { COUNT_HISTORY_READS, historyReads, openDebugger, step } from './helpers.ts';
 import { seedHistory } from './seedHistory.ts';
 
 /** The History panel with 10,000 entries: every one reachable, few in the page, one read a page. */
 
 const N = 10_000;
 
-/** Counts the page's IndexedDB reads of history pages, by key (installed before the app loads). */
-const COUNT_READS = `(() => {
-  window.__historyReads = {};
-  const get = IDBObjectStore.prototype.get;
-  IDBObjectStore.prototype.get = function (key) {
-    if (typeof key === 'string' && key.startsWith('history:'))
-      window.__historyReads[key] = (window.__historyReads[key] || 0) + 1;
-    return get.call(this, key);
-  };
-})()`;
-
-async function historyReads(page: Page): Promise<Record<string, number>> {
-  return page.evaluate('window.__historyReads') as Promise<Record<string, number>>;
-}
-
 function box(page: Page) {
   return step(page, 'History').getByRole('region', { name: /^History, 10000 entries/ });
 }
 
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript(COUNT_READS);
+  await page.addInitScript(COUNT_HISTORY_READS);
   await openDebugger(page);
   await seedHistory(page, N);
   await expect(step(page, 'History')).toContainText(`${N} entries`);

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import {
+  COUNT_HISTORY_READS,
+  historyReads,
   authorizeOnSimulator,
   buildAuthorizeUrl,
   exchangeCode,
@@ -28,19 +30,8 @@ async function downloadText(page: Page, button: string): Promise<{ name: string;
   return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
 }
 
-/** Counts the page's IndexedDB reads of history records, by key (installed before the app loads). */
-const COUNT_READS = `(() => {
-  window.__historyReads = {};
-  const get = IDBObjectStore.prototype.get;
-  IDBObjectStore.prototype.get = function (key) {
-    if (typeof key === 'string' && key.startsWith('history:'))
-      window.__historyReads[key] = (window.__historyReads[key] || 0) + 1;
-    return get.call(this, key);
-  };
-})()`;
-
-async function historyReads(page: Page, which: RegExp): Promise<number> {
-  const reads = (await page.evaluate('window.__historyReads')) as Record<string, number>;
+async function readsOf(page: Page, which: RegExp): Promise<number> {
+  const reads = await historyReads(page);
   return Object.entries(reads)
     .filter(([k]) => which.test(k))
     .reduce((sum, [, times]) => sum + times, 0);
@@ -67,7 +58,7 @@ test('the support report carries the session and diagnosis, and no secret at all
   baseURL,
 }) => {
   // Authorize: the state sent is a secret of this browser too.
-  await page.addInitScript(COUNT_READS);
+  await page.addInitScript(COUNT_HISTORY_READS);
   await openDebugger(page);
   const firstUrl = await buildAuthorizeUrl(page);
   const firstState = new URL(firstUrl).searchParams.get('state')!;
@@ -118,13 +109,13 @@ test('the support report carries the session and diagnosis, and no secret at all
   };
   for (const value of Object.values(secrets)) expect(value.length).toBeGreaterThanOrEqual(20);
 
-  const [pages, tallies] = [await historyReads(page, /:\d+$/), await historyReads(page, /:tally$/)];
+  const [pages, tallies] = [await readsOf(page, /:\d+$/), await readsOf(page, /:tally$/)];
   await step(page, 'Support report').getByRole('button', { name: 'Build report' }).click();
   const preview = page.getByTestId('report-preview');
   await expect(preview).toContainText('# PandaDoc OAuth support report: Simulator demo');
   // The tally kept as the steps were recorded is what the report read: no page of the history.
-  expect(await historyReads(page, /:tally$/)).toBe(tallies + 1);
-  expect(await historyReads(page, /:\d+$/)).toBe(pages);
+  expect(await readsOf(page, /:tally$/)).toBe(tallies + 1);
+  expect(await readsOf(page, /:\d+$/)).toBe(pages);
 
   const md = await downloadText(page, 'Download Markdown');
   expect(md.name).toMatch(/^pandadoc-oauth-report-\d{4}-\d\d-\d\dT\d{6}\.md$/);
