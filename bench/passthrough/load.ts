@@ -10,7 +10,11 @@ export interface LoadResult {
   count: number;
   /** Every answer, the ones after the stop included (for CPU per answer). */
   total: number;
-  /** Per-answer latency in ms, sorted. */
+  /**
+   * Per-answer latency in ms, sorted. Closed loop: from the send. Paced: from the moment the
+   * schedule said to send, so an answer that held its connection past the next send time counts
+   * the wait too (the standard correction for coordinated omission, as wrk2 makes).
+   */
   latencies: Float64Array;
   elapsedMs: number;
   /** Connections that got at least one complete answer. */
@@ -28,8 +32,8 @@ export interface LoadOptions {
   expectStatus?: number;
   /**
    * Paced: each connection sends one request every `thinkMs` (on a fixed schedule, so the rate is
-   * the same whatever the latency; a late answer sends the next at once). 0: closed loop, the next
-   * request as soon as the answer is in.
+   * the same whatever the latency; a late answer sends the next at once, and its latency runs from
+   * when it was due). 0: closed loop, the next request as soon as the answer is in.
    */
   thinkMs?: number;
 }
@@ -114,7 +118,10 @@ export function runLoad({
           if (n === 0) return;
           const status = Number(buf.toString('latin1', 9, 12));
           buf = buf.subarray(n);
-          latencies.push(performance.now() - sentAt);
+          // Paced: timed from when it was due, not from when the connection was free to send it.
+          // Otherwise a stall hides itself from 50 connections (their requests wait, untimed, for
+          // a free connection) but not from 500 (which have one free): an unfair tail ratio.
+          latencies.push(performance.now() - (thinkMs ? Math.min(due, sentAt) : sentAt));
           if (status !== expectStatus) errors++;
           if (!got) {
             got = true;
