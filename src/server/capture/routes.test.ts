@@ -122,6 +122,45 @@ describe('GET /api/traffic/events', () => {
     await sse.close();
   });
 
+  it('writes a lone call at once, and calls that come fast together, one write per gap', async () => {
+    const { createTrafficRoutes, BUSY_WRITE_CALLS } = await import('./routes.ts');
+    const { CaptureRing } = await import('./ring.ts');
+    const ring = new CaptureRing();
+    const gapMs = 400;
+    const routes = createTrafficRoutes(ring, { flushMs: 5, writeGapMs: gapMs });
+    const res = await routes.fetch(new Request(`${ORIGIN}/traffic/events`));
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    /** The next write: when it came, and how many calls it carried. */
+    const nextWrite = async () => {
+      const { value } = await reader.read();
+      const text = decoder.decode(value);
+      return { at: performance.now(), calls: text.match(/^event: call$/gm)?.length ?? 0 };
+    };
+    await nextWrite(); // hello
+    // A call after a quiet spell goes out alone, well before the gap.
+    let sent = performance.now();
+    ring.add(capturedCall(1));
+    const lone = await nextWrite();
+    expect(lone.calls).toBe(1);
+    expect(lone.at - sent).toBeLessThan(gapMs / 2);
+    // Calls coming fast share one write; the ones after it wait for the gap, then share the next.
+    for (let i = 0; i < BUSY_WRITE_CALLS; i++) ring.add(capturedCall(i));
+    const burst = await nextWrite();
+    expect(burst.calls).toBe(BUSY_WRITE_CALLS);
+    for (let i = 0; i < 3; i++) ring.add(capturedCall(i));
+    const after = await nextWrite();
+    expect(after.calls).toBe(3);
+    expect(after.at - burst.at).toBeGreaterThanOrEqual(gapMs - 20);
+    // Once calls slow down, a call goes out at once again.
+    sent = performance.now();
+    ring.add(capturedCall(9));
+    const calm = await nextWrite();
+    expect(calm.calls).toBe(1);
+    expect(calm.at - sent).toBeLessThan(gapMs / 2);
+    await reader.cancel();
+  });
+
   it('refuses a cross-site page, and a foreign Host', async () => {
     const app = server();
     const crossSite = await app.app.fetch(
