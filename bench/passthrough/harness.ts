@@ -17,9 +17,18 @@ export interface Server {
 }
 
 export function startServer(port: number, capture: boolean): Promise<Server> {
+  return startServers(port, [capture]).then(([server]) => server!);
+}
+
+/**
+ * One process serving an app per entry of `captures` (capture on or off), on consecutive ports
+ * from `port`: what several apps are compared on, so they share the process's speed. `cpu()` is
+ * the whole process's; read it around a window in which only one of them is loaded.
+ */
+export function startServers(port: number, captures: boolean[]): Promise<Server[]> {
   const child = fork(
     fileURLToPath(new URL('./server.ts', import.meta.url)),
-    [String(port), capture ? '1' : '0'],
+    [String(port), ...captures.map((capture) => (capture ? '1' : '0'))],
     { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
   const cpu = () =>
@@ -32,16 +41,17 @@ export function startServer(port: number, capture: boolean): Promise<Server> {
       child.on('message', onMessage);
       child.send('cpu');
     });
+  let stopped: Promise<void> | undefined;
   const stop = () =>
-    new Promise<void>((resolve) => {
+    (stopped ??= new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.send('exit');
-    });
+    }));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     child.on('message', (m: { ready?: boolean }) => {
-      if (m.ready) resolve({ child, port, cpu, stop });
+      if (m.ready) resolve(captures.map((_, i) => ({ child, port: port + i, cpu, stop })));
     });
   });
 }
