@@ -161,6 +161,24 @@ describe('GET /api/traffic/events', () => {
     await reader.cancel();
   });
 
+  it('writes at once when half the ring waits for the gap, and keeps the tab', async () => {
+    const { createTrafficRoutes, BUSY_WRITE_CALLS } = await import('./routes.ts');
+    const { CaptureRing } = await import('./ring.ts');
+    const ring = new CaptureRing({ maxCalls: 40 });
+    const routes = createTrafficRoutes(ring, { flushMs: 5, writeGapMs: 5000 });
+    const sse = readSse((await routes.fetch(new Request(`${ORIGIN}/traffic/events`))).body!);
+    await sse.next(); // hello
+    for (let i = 1; i <= BUSY_WRITE_CALLS; i++) ring.add(capturedCall(i));
+    expect(await calls(sse, BUSY_WRITE_CALLS)).toHaveLength(BUSY_WRITE_CALLS);
+    // Under load now; 30 more calls in a 40-call ring come well before the 5 s gap ends.
+    const sent = performance.now();
+    for (let i = 1; i <= 30; i++) ring.add(capturedCall(i));
+    const next = await calls(sse, 30);
+    expect(next.at(-1)?.seq).toBe(BUSY_WRITE_CALLS + 30);
+    expect(performance.now() - sent).toBeLessThan(2500);
+    await sse.close();
+  });
+
   it('refuses a cross-site page, and a foreign Host', async () => {
     const app = server();
     const crossSite = await app.app.fetch(

@@ -80,6 +80,9 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
         // reconnects with Last-Event-ID and the ring replays what it missed.
         if (queue.length >= ring.settings.maxCalls) overflow = true;
         else queue.push(event);
+        // Half the ring waiting: written now, not held for the gap (a small CAPTURE_MAX_CALLS
+        // must not close a tab that keeps up).
+        if (queue.length >= ring.settings.maxCalls / 2) wake?.();
         // One write for every call that ended meanwhile, not one per call: after a quiet spell
         // within flushMs, under load at most one per writeGapMs.
         flush ??= setTimeout(
