@@ -64,7 +64,8 @@ let live: TrafficLive;
 let source: FakeEventSource;
 beforeEach(() => {
   vi.stubGlobal('EventSource', FakeEventSource);
-  live = new TrafficLive();
+  // Each call listed as its event comes; the batching is tested on its own below.
+  live = new TrafficLive(1000, 0);
   live.start();
   source = FakeEventSource.last!;
   source.emit('open');
@@ -154,6 +155,30 @@ describe('TrafficLive', () => {
       'The local server refused to clear the capture (403).',
     );
     expect(live.rows).toHaveLength(1);
+  });
+
+  it('lists a burst of calls together, in order, and none lost across a hello or a clear', async () => {
+    const batched = new TrafficLive();
+    batched.start();
+    const es = FakeEventSource.last!;
+    es.emit('open');
+    es.emit('hello', hello(0));
+    for (let i = 1; i <= 200; i++) es.emit('call', JSON.stringify(token(i, `c${i}`, 200)));
+    // Not yet: the burst is listed once, a moment later.
+    expect(batched.rows).toHaveLength(0);
+    await vi.waitFor(() => expect(batched.rows).toHaveLength(200));
+    expect(batched.rows.map((r) => r.call.seq)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    // A hello lists what came before it first; a clear drops what came before it.
+    es.emit('call', JSON.stringify(token(201, 'x', 200)));
+    es.emit('hello', hello(201));
+    expect(batched.rows.at(-1)?.call.seq).toBe(201);
+    es.emit('call', JSON.stringify(token(202, 'y', 200)));
+    es.emit('cleared');
+    es.emit('call', JSON.stringify(token(203, 'z', 200)));
+    await vi.waitFor(() => expect(batched.rows.map((r) => r.call.seq)).toEqual([203]));
+    batched.stop();
   });
 
   it('keeps at most its limit, dropping the oldest', () => {

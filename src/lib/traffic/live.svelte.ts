@@ -28,6 +28,12 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 const ANNOUNCE_EVERY_MS = 3000;
 /** Calls triaged between two yields to the page. */
 const TRIAGE_SLICE = 50;
+/**
+ * Calls arriving within this long are listed together: the server sends a burst in one write,
+ * which the browser hands over one event at a time, and listing each on its own would filter and
+ * redraw the table hundreds of times a second.
+ */
+export const ARRIVAL_BATCH_MS = 16;
 
 export const rowLabel = (row: Pick<TrafficRow, 'call' | 'client'>) =>
   `call #${row.call.seq} (${row.client.label})`;
@@ -63,11 +69,16 @@ export class TrafficLive {
   #triageTimer: ReturnType<typeof setTimeout> | null = null;
   #unsaid = { added: 0, failed: 0 };
   #announceTimer: ReturnType<typeof setTimeout> | null = null;
+  #arriving: CapturedCall[] = [];
+  #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly limit: number;
+  readonly #batchMs: number;
 
-  constructor(limit = 1000) {
+  /** `batchMs` 0 lists each call as its event comes (tests). */
+  constructor(limit = 1000, batchMs = ARRIVAL_BATCH_MS) {
     this.limit = limit;
+    this.#batchMs = batchMs;
   }
 
   /** Opens the event stream; the browser's EventSource reconnects with Last-Event-ID by itself. */
@@ -82,6 +93,7 @@ export class TrafficLive {
     source.addEventListener('hello', (e) => {
       const hello = parseHello((e as MessageEvent<string>).data);
       if (!hello) return;
+      this.#takeArrivals();
       this.capacity = hello.capacity;
       // A server that restarted numbers from 1 again: what we hold is from its previous life.
       const newest = (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
@@ -89,16 +101,33 @@ export class TrafficLive {
     });
     source.addEventListener('call', (e) => {
       const call = parseCallEvent((e as MessageEvent<string>).data);
-      if (call) this.add([call]);
+      if (!call) return;
+      if (this.#batchMs <= 0) return this.add([call]);
+      this.#arriving.push(call);
+      // Only the newest `limit` can be shown or held.
+      if (this.#arriving.length > 2 * this.limit) this.#arriving.splice(0, this.limit);
+      this.#arrivalTimer ??= setTimeout(() => this.#takeArrivals(), this.#batchMs);
     });
     source.addEventListener('cleared', () => this.#forget());
+  }
+
+  #takeArrivals(): void {
+    if (this.#arrivalTimer) clearTimeout(this.#arrivalTimer);
+    this.#arrivalTimer = null;
+    const calls = this.#arriving;
+    this.#arriving = [];
+    if (calls.length) this.add(calls);
   }
 
   stop(): void {
     this.#source?.close();
     this.#source = null;
     this.status = 'closed';
-    for (const t of [this.#triageTimer, this.#announceTimer]) if (t) clearTimeout(t);
+    for (const t of [this.#triageTimer, this.#announceTimer, this.#arrivalTimer]) {
+      if (t) clearTimeout(t);
+    }
+    this.#arrivalTimer = null;
+    this.#arriving = [];
   }
 
   /** Adds calls as they arrive (in seq order); duplicates from a replay are skipped. */
@@ -142,6 +171,7 @@ export class TrafficLive {
   }
 
   #forget(): void {
+    this.#arriving = [];
     this.rows = [];
     this.held = [];
     this.#pendingTriage.clear();
