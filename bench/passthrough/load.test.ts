@@ -30,17 +30,18 @@ describe('runLoad', () => {
     const port = await listen(5, 80);
     const r = await runLoad({ port, request, connections: 1, durationMs: 400, thinkMs: 10 });
     expect(r.errors).toBe(0);
-    const late = Array.from(r.latencies).filter((ms) => ms >= 15);
-    // Timed from the send, only the slow answer itself would be late.
-    expect(late.length).toBeGreaterThanOrEqual(5);
+    // Due 0, 10, 20 and 30 ms into the 80 ms wait: each waits 50 ms or more. Timed from the
+    // send, only the slow answer itself would be (margins wide: a busy machine adds its own).
+    const late = Array.from(r.latencies).filter((ms) => ms >= 50);
+    expect(late.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...late)).toBeGreaterThanOrEqual(75);
-    expect(percentile(r.latencies, 50)).toBeLessThan(15);
+    expect(percentile(r.latencies, 50)).toBeLessThan(50);
   });
 
   it('times a closed-loop request from its send', async () => {
     const port = await listen(5, 80);
     const r = await runLoad({ port, request, connections: 1, durationMs: 300 });
-    expect(Array.from(r.latencies).filter((ms) => ms >= 15)).toHaveLength(1);
+    expect(Array.from(r.latencies).filter((ms) => ms >= 50)).toHaveLength(1);
     expect(r.answered).toBe(1);
   });
 });
