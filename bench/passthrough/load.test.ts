@@ -38,6 +38,30 @@ describe('runLoad', () => {
     expect(percentile(r.latencies, 50)).toBeLessThan(50);
   });
 
+  it('times a paced request sent on time from its send: a late timer is the generator, not the server', async () => {
+    // One connection, a request due every 100 ms, answered at once. 20 ms after the second
+    // answer this process stalls for 180 ms, over the third request's due time: its timer fires
+    // about 100 ms late. The connection was free all along, so nothing of that is the server's.
+    let n = 0;
+    server = createServer((_req, res) => {
+      res.end('ok');
+      if (++n === 2) {
+        setTimeout(() => {
+          const until = performance.now() + 180;
+          while (performance.now() < until);
+        }, 20);
+      }
+    });
+    const port = await new Promise<number>((resolve) =>
+      server!.listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)),
+    );
+    const r = await runLoad({ port, request, connections: 1, durationMs: 450, thinkMs: 100 });
+    expect(r.errors).toBe(0);
+    expect(n).toBeGreaterThanOrEqual(3);
+    // Timed from when it was due, the third would take about 100 ms (margins wide, as above).
+    expect(Math.max(...r.latencies)).toBeLessThan(50);
+  });
+
   it('times a closed-loop request from its send', async () => {
     const port = await listen(5, 80);
     const r = await runLoad({ port, request, connections: 1, durationMs: 300 });

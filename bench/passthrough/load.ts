@@ -11,9 +11,10 @@ export interface LoadResult {
   /** Every answer, the ones after the stop included (for CPU per answer). */
   total: number;
   /**
-   * Per-answer latency in ms, sorted. Closed loop: from the send. Paced: from the moment the
-   * schedule said to send, so an answer that held its connection past the next send time counts
-   * the wait too (the standard correction for coordinated omission, as wrk2 makes).
+   * Per-answer latency in ms, sorted. Closed loop: from the send. Paced: from the send when the
+   * connection was free when the request was due; from the moment the schedule said to send when
+   * an answer held the connection past it, so that wait counts too (the standard correction for
+   * coordinated omission, as wrk2 makes).
    */
   latencies: Float64Array;
   elapsedMs: number;
@@ -98,18 +99,20 @@ export function runLoad({
       const socket = connect({ port, host: '127.0.0.1', noDelay: true });
       sockets.push(socket);
       let buf = Buffer.alloc(0);
-      let sentAt = 0;
+      /** Where the request in flight is timed from (see `latencies`). */
+      let from = 0;
       let got = false;
       let due = 0;
-      const send = () => {
-        sentAt = performance.now();
+      const send = (late = false) => {
+        const now = performance.now();
+        from = late ? due : now;
         socket.write(payload);
       };
       // Paced connections start spread over one interval, not all in the same instant.
       socket.on('connect', () => {
         if (!thinkMs) return send();
         due = performance.now() + Math.random() * thinkMs;
-        setTimeout(send, due - performance.now());
+        setTimeout(() => send(), due - performance.now());
       });
       socket.on('data', (chunk: Buffer) => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -118,10 +121,7 @@ export function runLoad({
           if (n === 0) return;
           const status = Number(buf.toString('latin1', 9, 12));
           buf = buf.subarray(n);
-          // Paced: timed from when it was due, not from when the connection was free to send it.
-          // Otherwise a stall hides itself from 50 connections (their requests wait, untimed, for
-          // a free connection) but not from 500 (which have one free): an unfair tail ratio.
-          latencies.push(performance.now() - (thinkMs ? Math.min(due, sentAt) : sentAt));
+          latencies.push(performance.now() - from);
           if (status !== expectStatus) errors++;
           if (!got) {
             got = true;
@@ -131,10 +131,19 @@ export function runLoad({
             socket.end();
             return;
           }
-          if (thinkMs) {
-            due += thinkMs;
-            setTimeout(send, Math.max(0, due - performance.now()));
-          } else send();
+          if (!thinkMs) {
+            send();
+            continue;
+          }
+          due += thinkMs;
+          const wait = due - performance.now();
+          // Due while this connection still waited for its answer: sent now, and timed from when
+          // it was due. Otherwise a stall hides itself from 50 connections (their requests wait,
+          // untimed, for a free connection) but not from 500 (which have one free): an unfair
+          // tail ratio. Sent by the timer: timed from the send, as the timer's own lateness (a
+          // millisecond or so, Node's timers being whole milliseconds) is the generator's.
+          if (wait <= 0) send(true);
+          else setTimeout(() => send(), wait);
         }
       });
       socket.on('error', () => {
