@@ -4,8 +4,10 @@
  *
  * Routes (all behind the same Host/Origin guards as the rest of /api):
  * - `GET /api/traffic/events`: Server-Sent Events. Each call is one `event: call`, `id: <seq>`,
- *   `data: <CapturedCall JSON>`. On (re)connect with `Last-Event-ID: n`, every call in the ring
- *   with seq > n is sent first. A `event: cleared` with empty data follows a clear.
+ *   `data: <CapturedCall JSON>`, or a RepeatedCallEvent when its request and response are those
+ *   of the call event just before it. On (re)connect with `Last-Event-ID: n` (or `?after=n`),
+ *   every call in the ring with seq > n is sent first. A `event: cleared` with empty data follows
+ *   a clear.
  * - `GET /api/traffic`: `{ calls: CapturedCall[], capacity: {...} }`, oldest first.
  * - `DELETE /api/traffic`: clears the ring.
  */
@@ -33,6 +35,15 @@ export interface CapturedCall extends UpstreamExchange {
    */
   refused?: DebuggerRefusal;
 }
+
+/**
+ * A call event's data when the call's request and response equal, field for field, those of the
+ * call event just before it on the same stream (seq `sameExchangeAs`): every other field is sent,
+ * those two are left out. What a client repeating one call makes, many times a second.
+ */
+export type RepeatedCallEvent = Omit<CapturedCall, 'request' | 'response'> & {
+  sameExchangeAs: number;
+};
 
 /**
  * Why the debugger answered a call itself: a method it never passes on, a body over its limit, a

@@ -98,6 +98,32 @@ describe('TrafficLive', () => {
     expect(live.rows).toHaveLength(1);
   });
 
+  it('rebuilds a repeated call from the one before, and reads the stream again when out of step', () => {
+    const first = token(1, 'a', 200);
+    const { request: _q, response: _r, ...rest } = first;
+    source.emit('call', JSON.stringify(first));
+    source.emit('call', JSON.stringify({ ...rest, seq: 2, durationMs: 9, sameExchangeAs: 1 }));
+    expect(live.rows.map((r) => [r.call.seq, r.call.durationMs, r.call.request.body])).toEqual([
+      [1, 5, first.request.body],
+      [2, 9, first.request.body],
+    ]);
+    // A repeat of a call this tab did not just read: not shown; the stream is opened again
+    // after the newest call held, and the server replays from there.
+    const stale = source;
+    source.emit('call', JSON.stringify({ ...rest, seq: 4, sameExchangeAs: 3 }));
+    expect(live.rows).toHaveLength(2);
+    expect(stale.readyState).toBe(FakeEventSource.CLOSED);
+    source = FakeEventSource.last!;
+    expect(source).not.toBe(stale);
+    expect(source.url).toBe('/api/traffic/events?after=2');
+    source.emit('open');
+    source.emit('hello', hello(4));
+    source.emit('call', JSON.stringify(token(3, 'b', 200)));
+    source.emit('call', JSON.stringify({ ...rest, seq: 4, sameExchangeAs: 3 }));
+    expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2, 3, 4]);
+    expect(live.rows[3]!.call.request.body).toContain('code=b');
+  });
+
   it('holds calls while paused and shows them, in order, on resume', () => {
     live.pause();
     source.emit('call', JSON.stringify(token(1, 'a', 200)));

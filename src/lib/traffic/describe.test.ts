@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { CapturedCall } from '../api/traffic.ts';
 import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
 import { bearerOf, captureKind, decodeRequestBody } from './describe.ts';
 import { announce, matches, NO_FILTER } from './filter.ts';
-import { parseCallEvent, parseHello } from './parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseHello } from './parse.ts';
 
 const req = (over: Partial<RecordedRequest>): RecordedRequest => ({
   method: 'POST',
@@ -108,7 +109,7 @@ describe('filters and the live region', () => {
 
 describe('parse', () => {
   it('accepts a captured call and refuses anything else', () => {
-    const good = {
+    const good: CapturedCall = {
       seq: 1,
       startedAt: 1,
       durationMs: 1,
@@ -137,6 +138,14 @@ describe('parse', () => {
     expect(
       parseCallEvent(JSON.stringify({ ...good, request: { ...good.request, headers: [[1, 2]] } })),
     ).toBeNull();
+    // A repeat takes the request and response of the call read just before, and nothing else.
+    const { request: _q, response: _r, ...rest } = good;
+    const repeat = JSON.stringify({ ...rest, seq: 2, durationMs: 8, sameExchangeAs: 1 });
+    expect(parseCallEvent(repeat, good)).toEqual({ ...good, seq: 2, durationMs: 8 });
+    // Of any other call, or with none read: out of step, never a call half made up.
+    expect(parseCallEvent(repeat, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
+    expect(parseCallEvent(repeat)).toBe(OUT_OF_STEP);
+    expect(parseCallEvent(JSON.stringify({ seq: 2, sameExchangeAs: 1 }), good)).toBeNull();
     expect(parseHello('{"lastSeq":3,"capacity":{"enabled":true,"maxCalls":1000}}')?.lastSeq).toBe(
       3,
     );

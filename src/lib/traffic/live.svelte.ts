@@ -10,7 +10,7 @@ import type { Verdict } from '../verdict/classify.ts';
 import { clientOf, type ClientInfo } from './client.ts';
 import { captureKind, type CaptureKind } from './describe.ts';
 import { announce, matches, NO_FILTER, type TrafficFilter } from './filter.ts';
-import { parseCallEvent, parseHello } from './parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseHello } from './parse.ts';
 import { judgeCaptured, triageRecording } from './triageCalls.ts';
 
 export interface TrafficRow {
@@ -71,6 +71,9 @@ export class TrafficLive {
   #announceTimer: ReturnType<typeof setTimeout> | null = null;
   #arriving: CapturedCall[] = [];
   #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
+  #url = '/api/traffic/events';
+  /** The call event read just before, on this connection: what a repeat of it builds on. */
+  #lastRead: CapturedCall | null = null;
 
   readonly limit: number;
   readonly #batchMs: number;
@@ -82,8 +85,10 @@ export class TrafficLive {
   }
 
   /** Opens the event stream; the browser's EventSource reconnects with Last-Event-ID by itself. */
-  start(url = '/api/traffic/events'): void {
+  start(url = this.#url): void {
     if (this.#source) return;
+    this.#url = url;
+    this.#lastRead = null;
     const source = new EventSource(url);
     this.#source = source;
     source.addEventListener('open', () => (this.status = 'live'));
@@ -93,6 +98,8 @@ export class TrafficLive {
     source.addEventListener('hello', (e) => {
       const hello = parseHello((e as MessageEvent<string>).data);
       if (!hello) return;
+      // A new connection (the browser reconnected): nothing before it is repeated on it.
+      this.#lastRead = null;
       this.#takeArrivals();
       this.capacity = hello.capacity;
       // A server that restarted numbers from 1 again: what we hold is from its previous life.
@@ -100,7 +107,9 @@ export class TrafficLive {
       if (hello.lastSeq < newest) this.#forget();
     });
     source.addEventListener('call', (e) => {
-      const call = parseCallEvent((e as MessageEvent<string>).data);
+      const call = parseCallEvent((e as MessageEvent<string>).data, this.#lastRead);
+      if (call === OUT_OF_STEP) return this.#readAgain();
+      this.#lastRead = call;
       if (!call) return;
       if (this.#batchMs <= 0) return this.add([call]);
       this.#arriving.push(call);
@@ -109,6 +118,19 @@ export class TrafficLive {
       this.#arrivalTimer ??= setTimeout(() => this.#takeArrivals(), this.#batchMs);
     });
     source.addEventListener('cleared', () => this.#forget());
+  }
+
+  /**
+   * A repeat of a call this tab did not just read (the server never sends one): the stream is read
+   * again from the newest call held, rather than a call shown that cannot be rebuilt.
+   */
+  #readAgain(): void {
+    const newest =
+      this.#arriving.at(-1)?.seq ?? (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
+    this.#source?.close();
+    this.#source = null;
+    const base = this.#url.split('?')[0]!;
+    this.start(`${base}?after=${newest}`);
   }
 
   #takeArrivals(): void {

@@ -28,12 +28,30 @@ export function isCapturedCall(v: unknown): v is CapturedCall {
   );
 }
 
-/** One `event: call`'s data, or null when it is not a captured call. */
-export function parseCallEvent(data: string): CapturedCall | null {
+/** A repeat (RepeatedCallEvent) of a call other than the one this reader just read. */
+export const OUT_OF_STEP = 'out of step';
+
+/**
+ * One `event: call`'s data, or null when it is not a captured call. `previous` is the call this
+ * stream's reader read just before: a RepeatedCallEvent takes its request and response from it.
+ * A repeat of any other call gives OUT_OF_STEP: the reader has lost its place in the stream and
+ * should read it again from the last call it holds, rather than show a call it cannot rebuild.
+ */
+export function parseCallEvent(
+  data: string,
+  previous: CapturedCall | null = null,
+): CapturedCall | null | typeof OUT_OF_STEP {
   const parsed = tryParseJson(data);
-  if (!parsed.ok || !isCapturedCall(parsed.value)) return null;
-  const refused = refusalOf(parsed.value);
-  const { refused: _sent, ...call } = parsed.value;
+  if (!parsed.ok || !isRecord(parsed.value)) return null;
+  let value: unknown = parsed.value;
+  if ('sameExchangeAs' in parsed.value) {
+    const { sameExchangeAs, ...rest } = parsed.value;
+    if (previous === null || sameExchangeAs !== previous.seq) return OUT_OF_STEP;
+    value = { ...rest, request: previous.request, response: previous.response };
+  }
+  if (!isCapturedCall(value)) return null;
+  const refused = refusalOf(value);
+  const { refused: _sent, ...call } = value;
   // Fields a server of an older contract may leave out.
   return {
     ...call,

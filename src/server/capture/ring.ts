@@ -4,6 +4,7 @@
  * calls hold raw secrets, and only the local browser, behind the /api guards, may read them.
  */
 import type { CapturedCall, TrafficCapacity } from '../../lib/api/traffic.ts';
+import { shareWithPrevious } from './share.ts';
 
 export const DEFAULT_CAPTURE_MAX_CALLS = 1000;
 export const DEFAULT_CAPTURE_MAX_BYTES = 50 * 1024 * 1024;
@@ -50,7 +51,8 @@ function headersSize(headers: ReadonlyArray<readonly [string, string]>): number 
 /**
  * About what a call holds in memory, in bytes: its strings (bodies, headers, URLs) counted at one
  * byte per character, plus a fixed overhead for the objects. Cheap and monotonic, which is all the
- * bound needs.
+ * bound needs. A request or response shared with the call before (share.ts) is counted again for
+ * each call: the bound errs on the safe side.
  */
 export function approximateSize(call: CapturedCall | Omit<CapturedCall, 'seq'>): number {
   const res = call.response;
@@ -109,6 +111,8 @@ export class CaptureRing {
     const stored = call as CapturedCall;
     stored.seq = ++this.#seq;
     const max = this.settings.maxCalls;
+    // A call like the one before shares its request and response (see share.ts).
+    if (this.#count > 0) shareWithPrevious(stored, this.#at(this.#count - 1));
     if (this.#count === max) this.#dropOldest();
     while (this.#bytes + size > this.settings.maxBytes && this.#count > 0) this.#dropOldest();
     const slot = (this.#head + this.#count) % max;

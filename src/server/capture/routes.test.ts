@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedCall, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import { createServerApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { OUT_OF_STEP, parseCallEvent } from '../../lib/traffic/parse.ts';
 import { capturedCall } from './fixtures.ts';
 import { readSse, type SseReader } from './sseReader.ts';
 
@@ -30,16 +31,32 @@ async function connect(app: App, headers: Record<string, string> = {}) {
   return { sse, hello: JSON.parse(hello!.data), abort: () => controller.abort() };
 }
 
+/** Each stream's call event read last: what a repeat builds on, as in the browser (parse.ts). */
+const lastRead = new WeakMap<SseReader, CapturedCall>();
+
 async function calls(sse: SseReader, n: number): Promise<CapturedCall[]> {
   const out: CapturedCall[] = [];
   while (out.length < n) {
     const e = await sse.next();
     if (!e) throw new Error('stream ended');
     if (e.event === 'call') {
-      const call = JSON.parse(e.data) as CapturedCall;
+      const call = parseCallEvent(e.data, lastRead.get(sse) ?? null);
+      if (call === null || call === OUT_OF_STEP) throw new Error(`unreadable: ${e.data}`);
+      lastRead.set(sse, call);
       expect(e.id).toBe(String(call.seq));
       out.push(call);
     }
+  }
+  return out;
+}
+
+/** The next `n` call events as sent: their data parsed, nothing rebuilt. */
+async function rawCalls(sse: SseReader, n: number): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  while (out.length < n) {
+    const e = await sse.next();
+    if (!e) throw new Error('stream ended');
+    if (e.event === 'call') out.push(JSON.parse(e.data) as Record<string, unknown>);
   }
   return out;
 }
@@ -57,6 +74,41 @@ describe('GET /api/traffic/events', () => {
     expect(live.map((c) => c.seq)).toEqual([2, 3]);
     expect(live[0]?.request.body).toContain('grant_type=authorization_code');
     await sse.close();
+  });
+
+  it('sends a call like the one before it as a repeat of that one, and the tab rebuilds it whole', async () => {
+    const app = server();
+    const { sse } = await connect(app);
+    // One write: three like calls, another, and one like that one.
+    for (const i of [1, 1, 1, 2, 2]) app.ring.add({ ...capturedCall(i), durationMs: i * 10 });
+    const sent = await rawCalls(sse, 5);
+    expect(sent.map((d) => d.sameExchangeAs ?? null)).toEqual([null, 1, 2, null, 4]);
+    expect(sent[1]).not.toHaveProperty('request');
+    expect(sent[1]).not.toHaveProperty('response');
+    expect(sent[1]).toMatchObject({ seq: 2, durationMs: 10, localPath: '/oauth2/access_token' });
+    expect(JSON.stringify(sent[1]).length).toBeLessThan(JSON.stringify(sent[0]).length / 2);
+    await sse.close();
+    // A tab reading the same stream from the start gets every call as the ring holds it.
+    const again = await connect(app);
+    const read = await calls(again.sse, 5);
+    expect(JSON.parse(JSON.stringify(read))).toEqual(JSON.parse(JSON.stringify(app.ring.list())));
+    await again.sse.close();
+  });
+
+  it('starts every write with a whole call: a backlog of like calls replays in readable chunks', async () => {
+    const app = server();
+    for (let i = 0; i < 120; i++) app.ring.add(capturedCall(3));
+    const { sse } = await connect(app);
+    const sent = await rawCalls(sse, 120);
+    const whole = sent.flatMap((d, i) => (d.sameExchangeAs === undefined ? [i + 1] : []));
+    // The replay goes out 50 calls a write (routes.ts): each write's first call is sent whole.
+    expect(whole).toEqual([1, 51, 101]);
+    await sse.close();
+    const again = await connect(app, { 'Last-Event-ID': '110' });
+    expect((await calls(again.sse, 10)).map((c) => c.seq)).toEqual([
+      111, 112, 113, 114, 115, 116, 117, 118, 119, 120,
+    ]);
+    await again.sse.close();
   });
 
   it('misses nothing across a reconnect with Last-Event-ID', async () => {

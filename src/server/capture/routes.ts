@@ -4,7 +4,12 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { TrafficEventHello, TrafficSnapshot } from '../../lib/api/traffic.ts';
+import type {
+  CapturedCall,
+  RepeatedCallEvent,
+  TrafficEventHello,
+  TrafficSnapshot,
+} from '../../lib/api/traffic.ts';
 import type { CaptureRing, RingEvent } from './ring.ts';
 
 export interface TrafficRouteOptions {
@@ -37,14 +42,38 @@ function lastSeenSeq(header: string | undefined, query: string | undefined): num
   return Number(raw);
 }
 
+/** A call whose request and response are the previous event's: the rest, and whose they are. */
+function repeatJson(call: CapturedCall, previous: number): string {
+  const { request: _request, response: _response, ...rest } = call;
+  return JSON.stringify({ ...rest, sameExchangeAs: previous } satisfies RepeatedCallEvent);
+}
+
 /**
- * One event in SSE's text form. JSON never holds a raw line break, so each call is one `data:`
- * line; built by hand because many go out in one write when calls come fast.
+ * Events in SSE's text form, for one write. JSON never holds a raw line break, so each call is one
+ * `data:` line; built by hand because many go out in one write when calls come fast. A call with
+ * the very request and response of the call before it in the same write (the ring shares them,
+ * see share.ts) leaves them out and names that call: under load, when one client repeats one call,
+ * the stream carries a fraction of the bytes and the server and the tab serialise and parse a
+ * fraction of the JSON.
  */
-export function sseText(event: RingEvent): string {
-  return event.kind === 'cleared'
-    ? 'event: cleared\ndata: \n\n'
-    : `event: call\nid: ${event.call.seq}\ndata: ${JSON.stringify(event.call)}\n\n`;
+export function sseText(events: readonly RingEvent[]): string {
+  let out = '';
+  let previous: CapturedCall | undefined;
+  for (const event of events) {
+    if (event.kind === 'cleared') {
+      out += 'event: cleared\ndata: \n\n';
+      previous = undefined;
+      continue;
+    }
+    const { call } = event;
+    const data =
+      previous && call.request === previous.request && call.response === previous.response
+        ? repeatJson(call, previous.seq)
+        : JSON.stringify(call);
+    out += `event: call\nid: ${call.seq}\ndata: ${data}\n\n`;
+    previous = call;
+  }
+  return out;
 }
 
 export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOptions = {}): Hono {
@@ -105,10 +134,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
         await stream.writeSSE({ event: 'hello', data: JSON.stringify(hello), retry: retryMs });
         for (let i = 0; i < backlog.length; i += 50) {
           await stream.write(
-            backlog
-              .slice(i, i + 50)
-              .map((call) => sseText({ kind: 'call', call }))
-              .join(''),
+            sseText(backlog.slice(i, i + 50).map((call) => ({ kind: 'call', call }))),
           );
         }
         while (!stream.aborted && !stream.closed) {
@@ -133,7 +159,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
           }
           const events = queue.splice(0);
           if (events.length >= BUSY_WRITE_CALLS) nextWrite = performance.now() + writeGapMs;
-          await stream.write(events.map(sseText).join(''));
+          await stream.write(sseText(events));
         }
       } finally {
         ring.unsubscribe(listener);

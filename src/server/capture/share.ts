@@ -1,0 +1,57 @@
+/**
+ * Under load the same call comes again and again: the same request, the same answer, only the
+ * times differ. A call's request and response that equal the previous call's are replaced by the
+ * previous call's own objects, so a ring of 1,000 such calls holds one copy of their headers and
+ * bodies, not 1,000, and the event stream can say "as the call before" instead of sending them
+ * again (see routes.ts). Only equal values are shared: nothing a reader sees changes.
+ */
+import type { CapturedCall } from '../../lib/api/traffic.ts';
+import type { Header, RecordedRequest, RecordedResponse } from '../../lib/api/wire.ts';
+
+type NewCall = CapturedCall | Omit<CapturedCall, 'seq'>;
+
+export function sameHeaders(a: readonly Header[], b: readonly Header[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  }
+  return true;
+}
+
+export function sameRequest(a: RecordedRequest, b: RecordedRequest): boolean {
+  return (
+    a === b ||
+    (a.method === b.method &&
+      a.url === b.url &&
+      a.body === b.body &&
+      sameHeaders(a.headers, b.headers))
+  );
+}
+
+export function sameResponse(a: RecordedResponse | null, b: RecordedResponse | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return (
+    a.status === b.status &&
+    a.statusText === b.statusText &&
+    a.truncated === b.truncated &&
+    a.body === b.body &&
+    sameHeaders(a.headers, b.headers)
+  );
+}
+
+/**
+ * `call`, its request and response taken from `previous` where they are equal (in place: the call
+ * is a fresh object the ring is about to keep). Returns true when both were.
+ */
+export function shareWithPrevious(call: NewCall, previous: CapturedCall | undefined): boolean {
+  if (!previous) return false;
+  const request = sameRequest(call.request, previous.request);
+  if (request) call.request = previous.request;
+  const response = sameResponse(call.response, previous.response);
+  if (response) call.response = previous.response;
+  if (call.localPath === previous.localPath) call.localPath = previous.localPath;
+  if (call.userAgent === previous.userAgent) call.userAgent = previous.userAgent;
+  return request && response;
+}
