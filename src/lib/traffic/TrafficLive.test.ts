@@ -122,6 +122,11 @@ describe('TrafficLive', () => {
     source.emit('call', JSON.stringify({ ...rest, seq: 4, sameExchangeAs: 3 }));
     expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2, 3, 4]);
     expect(live.rows[3]!.call.request.body).toContain('code=b');
+    // Opened again later (the section left and shown again): from the start, as any first time.
+    live.stop();
+    live.start();
+    source = FakeEventSource.last!;
+    expect(source.url).toBe('/api/traffic/events');
   });
 
   it('holds calls while paused and shows them, in order, on resume', () => {

@@ -88,6 +88,10 @@ export class TrafficLive {
   start(url = this.#url): void {
     if (this.#source) return;
     this.#url = url;
+    this.#open(url);
+  }
+
+  #open(url: string): void {
     this.#lastRead = null;
     const source = new EventSource(url);
     this.#source = source;
@@ -128,9 +132,7 @@ export class TrafficLive {
     const newest =
       this.#arriving.at(-1)?.seq ?? (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
     this.#source?.close();
-    this.#source = null;
-    const base = this.#url.split('?')[0]!;
-    this.start(`${base}?after=${newest}`);
+    this.#open(`${this.#url}${this.#url.includes('?') ? '&' : '?'}after=${newest}`);
   }
 
   #takeArrivals(): void {
