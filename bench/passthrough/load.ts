@@ -104,8 +104,7 @@ export function runLoad({
       let got = false;
       let due = 0;
       const send = (late = false) => {
-        const now = performance.now();
-        from = late ? due : now;
+        from = late ? due : performance.now();
         socket.write(payload);
       };
       // Paced connections start spread over one interval, not all in the same instant.

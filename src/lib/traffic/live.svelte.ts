@@ -92,7 +92,6 @@ export class TrafficLive {
   }
 
   #open(url: string): void {
-    this.#lastRead = null;
     const source = new EventSource(url);
     this.#source = source;
     source.addEventListener('open', () => (this.status = 'live'));

@@ -25,8 +25,9 @@ describe('shareWithPrevious', () => {
     expect(shareWithPrevious(otherBody, before)).toBe(false);
     expect(otherBody.request).not.toBe(before.request);
     expect(otherBody.request.body).toContain('code=0000000000000000000000000000000000000002');
-    // The same request, answered differently: the request is shared, the response is not.
-    expect(otherBody.response).toBe(before.response); // capturedCall answers every code alike
+    // Another request with the same answer: the answer alone is shared (capturedCall answers
+    // every code alike).
+    expect(otherBody.response).toBe(before.response);
 
     const dated = (date: string): CapturedCall => {
       const c = call(1, 3);

@@ -10,7 +10,7 @@ import type { Header, RecordedRequest, RecordedResponse } from '../../lib/api/wi
 
 type NewCall = CapturedCall | Omit<CapturedCall, 'seq'>;
 
-export function sameHeaders(a: readonly Header[], b: readonly Header[]): boolean {
+function sameHeaders(a: readonly Header[], b: readonly Header[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
@@ -19,7 +19,7 @@ export function sameHeaders(a: readonly Header[], b: readonly Header[]): boolean
   return true;
 }
 
-export function sameRequest(a: RecordedRequest, b: RecordedRequest): boolean {
+function sameRequest(a: RecordedRequest, b: RecordedRequest): boolean {
   return (
     a === b ||
     (a.method === b.method &&
@@ -29,7 +29,7 @@ export function sameRequest(a: RecordedRequest, b: RecordedRequest): boolean {
   );
 }
 
-export function sameResponse(a: RecordedResponse | null, b: RecordedResponse | null): boolean {
+function sameResponse(a: RecordedResponse | null, b: RecordedResponse | null): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
   return (
