@@ -266,3 +266,43 @@ describe('GET /api/traffic', () => {
     expect(offBody).toMatchObject({ calls: [], capacity: { enabled: false } });
   });
 });
+
+describe('sseText', () => {
+  it('writes each repeat as every field but the exchange, whichever of its other fields changes', async () => {
+    const { sseText } = await import('./routes.ts');
+    const first = { ...capturedCall(1), seq: 7 } as CapturedCall;
+    const like = (seq: number, extra: Partial<CapturedCall>): CapturedCall => ({
+      ...first,
+      startedAt: first.startedAt + seq,
+      durationMs: seq / 10,
+      ...extra,
+      seq,
+    });
+    const run = [
+      first,
+      like(8, {}),
+      like(9, { userAgent: 'python-requests/2.32' }),
+      like(10, { userAgent: 'python-requests/2.32' }),
+      like(11, {
+        userAgent: 'python-requests/2.32',
+        refused: { kind: 'not_found', reason: 'Not a path it passes on.' },
+      }),
+      like(12, { userAgent: 'python-requests/2.32' }),
+      like(13, {
+        userAgent: 'python-requests/2.32',
+        failure: { kind: 'timeout', message: 'late' },
+      }),
+      like(14, { userAgent: 'python-requests/2.32' }),
+      like(15, { userAgent: 'python-requests/2.32', requestBodyTruncated: true }),
+      like(16, { userAgent: null }),
+      like(17, { userAgent: null, localPath: '/us/oauth2/access_token' }),
+      like(18, { userAgent: null, localPath: '/us/oauth2/access_token', upstream: 'us' }),
+    ];
+    const sent = [...sseText(run).matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!));
+    expect(sent[0]).toEqual(JSON.parse(JSON.stringify(first)));
+    for (let i = 1; i < run.length; i++) {
+      const { request: _q, response: _r, ...rest } = run[i]!;
+      expect(sent[i]).toEqual({ ...rest, sameExchangeAs: run[i - 1]!.seq });
+    }
+  });
+});

@@ -4,12 +4,7 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type {
-  CapturedCall,
-  RepeatedCallEvent,
-  TrafficEventHello,
-  TrafficSnapshot,
-} from '../../lib/api/traffic.ts';
+import type { CapturedCall, TrafficEventHello, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import type { CaptureRing, RingEvent } from './ring.ts';
 
 export interface TrafficRouteOptions {
@@ -42,39 +37,63 @@ function lastSeenSeq(header: string | undefined, query: string | undefined): num
   return Number(raw);
 }
 
-/** A call whose request and response are the previous event's: the rest, and whose they are. */
-function repeatJson(call: CapturedCall, previous: number): string {
-  const { request: _request, response: _response, ...rest } = call;
-  return JSON.stringify({ ...rest, sameExchangeAs: previous } satisfies RepeatedCallEvent);
+/**
+ * A repeat's fields other than its seq and times, as JSON without the braces: the same along a run
+ * of like calls, so it is made once per run (serialising every repeat whole cost the server more
+ * than the rest of the stream).
+ */
+function repeatTail(call: CapturedCall): string {
+  const {
+    request: _request,
+    response: _response,
+    seq: _seq,
+    startedAt: _startedAt,
+    durationMs: _durationMs,
+    ...rest
+  } = call;
+  return JSON.stringify(rest).slice(1, -1);
 }
 
+/** True when repeatTail(a) is repeatTail(b): the same objects and values. */
+const sameTail = (a: CapturedCall, b: CapturedCall) =>
+  a.failure === b.failure &&
+  a.upstream === b.upstream &&
+  a.localPath === b.localPath &&
+  a.userAgent === b.userAgent &&
+  a.requestBodyTruncated === b.requestBodyTruncated &&
+  a.refused === b.refused;
+
+/** A backlog (on connect) goes out this many calls a write, each write readable on its own. */
+export const BACKLOG_CALLS_PER_WRITE = 50;
+
 /**
- * Events in SSE's text form, for one write. JSON never holds a raw line break, so each call is one
+ * Calls in SSE's text form, for one write. JSON never holds a raw line break, so each call is one
  * `data:` line; built by hand because many go out in one write when calls come fast. A call with
  * the very request and response of the call before it in the same write (the ring shares them,
  * see share.ts) leaves them out and names that call: under load, when one client repeats one call,
  * the stream carries a fraction of the bytes and the server and the tab serialise and parse a
- * fraction of the JSON.
+ * fraction of the JSON. The first call of a write is always whole.
  */
-export function sseText(events: readonly RingEvent[]): string {
+export function sseText(calls: readonly CapturedCall[]): string {
   let out = '';
   let previous: CapturedCall | undefined;
-  for (const event of events) {
-    if (event.kind === 'cleared') {
-      out += 'event: cleared\ndata: \n\n';
-      previous = undefined;
-      continue;
+  let tail: { of: CapturedCall; json: string } | undefined;
+  for (const call of calls) {
+    let data: string;
+    if (previous && call.request === previous.request && call.response === previous.response) {
+      if (!tail || !sameTail(call, tail.of)) tail = { of: call, json: repeatTail(call) };
+      // A RepeatedCallEvent (JSON.stringify writes a finite number as String does).
+      data = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs},${tail.json},"sameExchangeAs":${previous.seq}}`;
+    } else {
+      data = JSON.stringify(call);
     }
-    const { call } = event;
-    const data =
-      previous && call.request === previous.request && call.response === previous.response
-        ? repeatJson(call, previous.seq)
-        : JSON.stringify(call);
     out += `event: call\nid: ${call.seq}\ndata: ${data}\n\n`;
     previous = call;
   }
   return out;
 }
+
+const CLEARED_EVENT = 'event: cleared\ndata: \n\n';
 
 export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOptions = {}): Hono {
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -95,10 +114,14 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
   app.get('/traffic/events', (c) => {
     const after = lastSeenSeq(c.req.header('last-event-id'), c.req.query('after'));
     return streamSSE(c, async (stream) => {
-      // Take the backlog and subscribe in the same tick: no call can fall between the two.
-      const backlog = ring.since(after);
-      const queue: RingEvent[] = [];
-      let overflow = false;
+      // The newest call this tab has: each write reads what came after it from the ring itself.
+      // Nothing is queued per tab (no call object is kept alive until the next write, see
+      // ring.ts), and a tab that falls behind costs no memory: it gets what the ring still holds,
+      // as it would after a reconnect. An `after` beyond the newest seq was another server
+      // lifetime's (a restart): the tab gets everything.
+      let cursor = after > ring.lastSeq ? 0 : after;
+      /** The ring was emptied since the last write: the next one says so first. */
+      let cleared = false;
       let wake: (() => void) | null = null;
       let flush: ReturnType<typeof setTimeout> | null = null;
       /** The flush time came while a write was under way: write again at once. */
@@ -106,13 +129,10 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       /** When the next write may go out: soon after a quiet spell, later under load. */
       let nextWrite = 0;
       const listener = (event: RingEvent) => {
-        // A listener that cannot keep up is closed rather than buffered without bound: it
-        // reconnects with Last-Event-ID and the ring replays what it missed.
-        if (queue.length >= ring.settings.maxCalls) overflow = true;
-        else queue.push(event);
+        if (event.kind === 'cleared') cleared = true;
         // Half the ring waiting: written now, not held for the gap (a small CAPTURE_MAX_CALLS
-        // must not close a tab that keeps up).
-        if (queue.length >= ring.settings.maxCalls / 2) wake?.();
+        // must not lose calls for a tab that keeps up).
+        if (ring.lastSeq - cursor >= ring.settings.maxCalls / 2) wake?.();
         // One write for every call that ended meanwhile, not one per call: after a quiet spell
         // within flushMs, under load at most one per writeGapMs.
         flush ??= setTimeout(
@@ -124,6 +144,28 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
           Math.max(flushMs, nextWrite - performance.now()),
         );
       };
+      /**
+       * What the ring got since the last write, `perWrite` calls a write (live: all in one, as
+       * each extra write starts with a whole call); false when there was nothing to write.
+       */
+      const writeNew = async (perWrite = Infinity): Promise<boolean> => {
+        // Read and marked as written in one tick: a call added meanwhile goes in the next write.
+        const calls = ring.since(cursor);
+        const clear = cleared;
+        cleared = false;
+        if (calls.length > 0) cursor = calls.at(-1)!.seq;
+        if (calls.length === 0 && !clear) return false;
+        if (calls.length >= BUSY_WRITE_CALLS) nextWrite = performance.now() + writeGapMs;
+        if (calls.length === 0) await stream.write(CLEARED_EVENT);
+        for (let i = 0; i < calls.length && !stream.aborted; i += perWrite) {
+          const text = sseText(
+            i === 0 && perWrite >= calls.length ? calls : calls.slice(i, i + perWrite),
+          );
+          await stream.write(i === 0 && clear ? CLEARED_EVENT + text : text);
+        }
+        return true;
+      };
+      // Subscribed in the same tick as the cursor is set: no call can fall between the two.
       ring.subscribe(listener);
       stream.onAbort(() => {
         ring.unsubscribe(listener);
@@ -132,11 +174,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       try {
         const hello: TrafficEventHello = { capacity: ring.capacity(), lastSeq: ring.lastSeq };
         await stream.writeSSE({ event: 'hello', data: JSON.stringify(hello), retry: retryMs });
-        for (let i = 0; i < backlog.length; i += 50) {
-          await stream.write(
-            sseText(backlog.slice(i, i + 50).map((call) => ({ kind: 'call', call }))),
-          );
-        }
+        await writeNew(BACKLOG_CALLS_PER_WRITE);
         while (!stream.aborted && !stream.closed) {
           let quiet = false;
           if (!due) {
@@ -152,14 +190,8 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
             wake = null;
           }
           due = false;
-          if (overflow || stream.aborted) break;
-          if (queue.length === 0) {
-            if (quiet) await stream.write(': heartbeat\n\n');
-            continue;
-          }
-          const events = queue.splice(0);
-          if (events.length >= BUSY_WRITE_CALLS) nextWrite = performance.now() + writeGapMs;
-          await stream.write(sseText(events));
+          if (stream.aborted) break;
+          if (!(await writeNew()) && quiet) await stream.write(': heartbeat\n\n');
         }
       } finally {
         ring.unsubscribe(listener);

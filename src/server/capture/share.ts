@@ -43,9 +43,12 @@ function sameResponse(a: RecordedResponse | null, b: RecordedResponse | null): b
 
 /**
  * `call`, its request and response taken from `previous` where they are equal (in place: the call
- * is a fresh object the ring is about to keep). Returns true when both were.
+ * is a fresh object the ring is about to number). Returns true when both were.
  */
-export function shareWithPrevious(call: NewCall, previous: CapturedCall | undefined): boolean {
+export function shareWithPrevious(
+  call: NewCall,
+  previous: Pick<CapturedCall, 'request' | 'response' | 'localPath' | 'userAgent'> | undefined,
+): boolean {
   if (!previous) return false;
   const request = sameRequest(call.request, previous.request);
   if (request) call.request = previous.request;
