@@ -16,7 +16,7 @@ import type { BenchCase, BenchRow } from './types.ts';
 
 const CONCURRENCY = 50;
 const PATH = '/public/v1/members/current';
-/** The first of 3 ports per server process (off, on, quiet), 6 in the full bench. */
+/** The first of 3 ports per server process (off, on, quiet), 9 in the full bench. */
 const FIRST_PORT = 5302;
 
 async function startServer(capture: boolean, distDir?: string) {
@@ -111,9 +111,13 @@ async function watch(origin: string) {
  */
 async function latencyRows(short: boolean): Promise<BenchRow[]> {
   const names = ['off', 'on', 'quiet'] as const;
-  const ms = short ? 1000 : 2000;
-  const rounds = short ? 3 : 9;
-  const processes = short ? 1 : 2;
+  // Short rounds, many of them: this machine's speed drifts within seconds, and each round's
+  // ratio cancels the drift only as far as its three windows are close in time. An A/A run (two
+  // capture-off apps, a scratch script not kept) gave medians of 0.996-1.066 with 18 rounds of 2 s,
+  // and 0.989-1.019 with 72 rounds of 500 ms, in the same total time.
+  const ms = short ? 1000 : 500;
+  const rounds = short ? 3 : 24;
+  const processes = short ? 1 : 3;
   const got = { off: [] as Measure[], on: [] as Measure[], quiet: [] as Measure[] };
   let streamed = 0;
   const lateness: number[] = [];
