@@ -50,6 +50,24 @@ describe('CaptureRing', () => {
     expect(ring.capacity().bytes).toBeLessThanOrEqual(one * 5 + 10);
   });
 
+  it('grows its slots while the oldest call is not in the first one, and keeps every call whole', () => {
+    // Large calls first: the size bound drops some, so the oldest call held moves along the
+    // slots; then small ones, until the first slots fill and must grow with the calls wrapped.
+    const big = approximateSize(capturedCall(0, 50_000));
+    const ring = new CaptureRing({ maxCalls: 1000, maxBytes: big * 3 + 200_000 });
+    for (let i = 1; i <= 5; i++) ring.add(capturedCall(i, 50_000));
+    for (let i = 6; i <= 600; i++) ring.add(capturedCall(i, 10));
+    const held = ring.list();
+    expect(held.at(-1)?.seq).toBe(600);
+    // Consecutive seqs, each with its own call's fields (capturedCall(i) starts at ...000 + i).
+    held.forEach((call, k) => {
+      expect(call.seq).toBe(held[0]!.seq + k);
+      expect(call.startedAt).toBe(1_700_000_000_000 + call.seq);
+      expect(call.request.body).toContain(String(call.seq).padStart(40, '0'));
+    });
+    expect(held.length).toBeGreaterThan(256);
+  });
+
   it('refuses a single call larger than the whole size bound', () => {
     const ring = new CaptureRing({ maxBytes: 500 });
     expect(ring.add(capturedCall(0, 1000))).toBeNull();

@@ -129,7 +129,7 @@ export class CaptureRing {
   add(call: NewCall): CapturedCall | null {
     if (!this.settings.enabled) return null;
     // A call like the one before shares its request and response (see share.ts).
-    if (this.#count > 0) shareWithPrevious(call, this.#newest);
+    shareWithPrevious(call, this.#newest);
     const size = approximateSize(call);
     if (size > this.settings.maxBytes) return null;
     const numbered = call as CapturedCall;

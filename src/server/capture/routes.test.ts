@@ -8,6 +8,9 @@ import { readSse, type SseReader } from './sseReader.ts';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 function server(capture = {}) {
   return createServerApp({ config: loadConfig({}), capture });
 }
@@ -125,6 +128,18 @@ describe('GET /api/traffic/events', () => {
     app.ring.add(capturedCall(6));
     expect((await calls(again.sse, 4)).map((c) => c.seq)).toEqual([3, 4, 5, 6]);
     await again.sse.close();
+  });
+
+  it('keeps a tab that fell behind the ring: it gets what the ring holds, then goes on live', async () => {
+    const app = server({ maxCalls: 10 });
+    const tab = await connect(app);
+    // Thirty calls in one tick, before the stream can write any: the ring keeps the last ten.
+    for (let i = 1; i <= 30; i++) app.ring.add(capturedCall(i));
+    expect((await calls(tab.sse, 10)).map((c) => c.seq)).toEqual(range(21, 30));
+    app.ring.add(capturedCall(31));
+    expect((await calls(tab.sse, 1))[0]?.seq).toBe(31);
+    expect(app.ring.listenerCount).toBe(1);
+    await tab.sse.close();
   });
 
   it('serves several tabs at once, and forgets a tab that went away', async () => {

@@ -39,8 +39,7 @@ function lastSeenSeq(header: string | undefined, query: string | undefined): num
 
 /**
  * A repeat's fields other than its seq and times, as JSON without the braces: the same along a run
- * of like calls, so it is made once per run (serialising every repeat whole cost the server more
- * than the rest of the stream).
+ * of like calls, so it is serialised once per run, not once per repeat.
  */
 function repeatTail(call: CapturedCall): string {
   const {
@@ -158,9 +157,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
         if (calls.length >= BUSY_WRITE_CALLS) nextWrite = performance.now() + writeGapMs;
         if (calls.length === 0) await stream.write(CLEARED_EVENT);
         for (let i = 0; i < calls.length && !stream.aborted; i += perWrite) {
-          const text = sseText(
-            i === 0 && perWrite >= calls.length ? calls : calls.slice(i, i + perWrite),
-          );
+          const text = sseText(calls.slice(i, i + perWrite));
           await stream.write(i === 0 && clear ? CLEARED_EVENT + text : text);
         }
         return true;
