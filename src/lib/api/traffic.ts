@@ -4,8 +4,8 @@
  *
  * Routes (all behind the same Host/Origin guards as the rest of /api):
  * - `GET /api/traffic/events`: Server-Sent Events. Each call is one `event: call`, `id: <seq>`,
- *   `data: <CapturedCall JSON>`, or a RepeatedCallEvent when its request and response are those
- *   of the call event just before it. On (re)connect with `Last-Event-ID: n` (or `?after=n`),
+ *   `data: <CapturedCall JSON>`; or, for a call like the call event just before it, a SameCallEvent
+ *   (all alike but the seq and times) or a RepeatedCallEvent (the same request and response). On (re)connect with `Last-Event-ID: n` (or `?after=n`),
  *   every call in the ring with seq > n is sent first. A `event: cleared` with empty data follows
  *   a clear.
  * - `GET /api/traffic`: `{ calls: CapturedCall[], capacity: {...} }`, oldest first.
@@ -43,6 +43,14 @@ export interface CapturedCall extends UpstreamExchange {
  */
 export type RepeatedCallEvent = Omit<CapturedCall, 'request' | 'response'> & {
   sameExchangeAs: number;
+};
+
+/**
+ * A call event's data when the call equals, in every field but its seq and times, the call event
+ * just before it on the same stream (seq `sameAs`): one client repeating one call, under load.
+ */
+export type SameCallEvent = Pick<CapturedCall, 'seq' | 'startedAt' | 'durationMs'> & {
+  sameAs: number;
 };
 
 /**

@@ -103,25 +103,30 @@ describe('TrafficLive', () => {
     const { request: _q, response: _r, ...rest } = first;
     source.emit('call', JSON.stringify(first));
     source.emit('call', JSON.stringify({ ...rest, seq: 2, durationMs: 9, sameExchangeAs: 1 }));
+    source.emit(
+      'call',
+      JSON.stringify({ seq: 3, startedAt: first.startedAt, durationMs: 4, sameAs: 2 }),
+    );
     expect(live.rows.map((r) => [r.call.seq, r.call.durationMs, r.call.request.body])).toEqual([
       [1, 5, first.request.body],
       [2, 9, first.request.body],
+      [3, 4, first.request.body],
     ]);
     // A repeat of a call this tab did not just read: not shown; the stream is opened again
     // after the newest call held, and the server replays from there.
     const stale = source;
-    source.emit('call', JSON.stringify({ ...rest, seq: 4, sameExchangeAs: 3 }));
-    expect(live.rows).toHaveLength(2);
+    source.emit('call', JSON.stringify({ ...rest, seq: 5, sameExchangeAs: 4 }));
+    expect(live.rows).toHaveLength(3);
     expect(stale.readyState).toBe(FakeEventSource.CLOSED);
     source = FakeEventSource.last!;
     expect(source).not.toBe(stale);
-    expect(source.url).toBe('/api/traffic/events?after=2');
+    expect(source.url).toBe('/api/traffic/events?after=3');
     source.emit('open');
-    source.emit('hello', hello(4));
-    source.emit('call', JSON.stringify(token(3, 'b', 200)));
-    source.emit('call', JSON.stringify({ ...rest, seq: 4, sameExchangeAs: 3 }));
-    expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2, 3, 4]);
-    expect(live.rows[3]!.call.request.body).toContain('code=b');
+    source.emit('hello', hello(5));
+    source.emit('call', JSON.stringify(token(4, 'b', 200)));
+    source.emit('call', JSON.stringify({ ...rest, seq: 5, sameExchangeAs: 4 }));
+    expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(live.rows[4]!.call.request.body).toContain('code=b');
     // Opened again later (the section left and shown again): from the start, as any first time.
     live.stop();
     live.start();

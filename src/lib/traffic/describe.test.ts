@@ -146,6 +146,17 @@ describe('parse', () => {
     expect(parseCallEvent(repeat, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
     expect(parseCallEvent(repeat)).toBe(OUT_OF_STEP);
     expect(parseCallEvent(JSON.stringify({ seq: 2, sameExchangeAs: 1 }), good)).toBeNull();
+    // A call alike in all but its seq and times: those, and the rest from the call before.
+    const same = JSON.stringify({ seq: 2, startedAt: 1_800_000_000_000, durationMs: 8, sameAs: 1 });
+    expect(parseCallEvent(same, good)).toEqual({
+      ...good,
+      seq: 2,
+      startedAt: 1_800_000_000_000,
+      durationMs: 8,
+    });
+    expect(parseCallEvent(same, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
+    expect(parseCallEvent(same)).toBe(OUT_OF_STEP);
+    expect(parseCallEvent(JSON.stringify({ seq: 2, durationMs: 8, sameAs: 1 }), good)).toBeNull();
     expect(parseHello('{"lastSeq":3,"capacity":{"enabled":true,"maxCalls":1000}}')?.lastSeq).toBe(
       3,
     );

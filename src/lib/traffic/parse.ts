@@ -33,9 +33,10 @@ export const OUT_OF_STEP = 'out of step';
 
 /**
  * One `event: call`'s data, or null when it is not a captured call. `previous` is the call this
- * stream's reader read just before: a RepeatedCallEvent takes its request and response from it.
- * A repeat of any other call gives OUT_OF_STEP: the reader has lost its place in the stream and
- * should read it again from the last call it holds, rather than show a call it cannot rebuild.
+ * stream's reader read just before: a SameCallEvent takes all but its seq and times from it, a
+ * RepeatedCallEvent its request and response. A repeat of any other call gives OUT_OF_STEP: the
+ * reader has lost its place in the stream and should read it again from the last call it holds,
+ * rather than show a call it cannot rebuild.
  */
 export function parseCallEvent(
   data: string,
@@ -44,6 +45,18 @@ export function parseCallEvent(
   const parsed = tryParseJson(data);
   if (!parsed.ok || !isRecord(parsed.value)) return null;
   let value: unknown = parsed.value;
+  if ('sameAs' in parsed.value) {
+    const { sameAs, seq, startedAt, durationMs } = parsed.value;
+    if (previous === null || sameAs !== previous.seq) return OUT_OF_STEP;
+    if (
+      typeof seq !== 'number' ||
+      typeof startedAt !== 'number' ||
+      typeof durationMs !== 'number'
+    ) {
+      return null;
+    }
+    return { ...previous, seq, startedAt, durationMs };
+  }
   if ('sameExchangeAs' in parsed.value) {
     const { sameExchangeAs, ...rest } = parsed.value;
     if (previous === null || sameExchangeAs !== previous.seq) return OUT_OF_STEP;

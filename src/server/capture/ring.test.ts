@@ -5,6 +5,9 @@ import type { CapturedCall } from '../../lib/api/traffic.ts';
 import { capturedCall } from './fixtures.ts';
 import { approximateSize, CaptureRing, captureSettingsFromEnv, type RingEvent } from './ring.ts';
 
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 /** A full garbage collection, so heap figures compare live data only. */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
@@ -66,6 +69,33 @@ describe('CaptureRing', () => {
       expect(call.request.body).toContain(String(call.seq).padStart(40, '0'));
     });
     expect(held.length).toBeGreaterThan(256);
+  });
+
+  it('keeps a run of like calls as one, and each call of it, and the next, as it came', () => {
+    const ring = new CaptureRing({ maxCalls: 100 });
+    const base = capturedCall(1);
+    // The same exchange throughout; its other fields change now and then, one at a time.
+    const sent: Omit<CapturedCall, 'seq'>[] = [
+      base,
+      { ...base, startedAt: base.startedAt + 5, durationMs: 7 },
+      { ...base, startedAt: base.startedAt + 9 },
+      { ...base, userAgent: 'python-requests/2.32' },
+      { ...base, userAgent: 'python-requests/2.32' },
+      { ...base, failure: { kind: 'timeout', message: 'late' } },
+      { ...base, localPath: '/us/oauth2/access_token' },
+      { ...base, upstream: 'us' },
+      { ...base, requestBodyTruncated: true },
+      { ...base, refused: { kind: 'not_found', reason: 'Not a path it passes on.' } },
+      { ...base },
+    ];
+    const copies = sent.map((call) => JSON.parse(JSON.stringify(call)) as typeof call);
+    for (const call of copies) ring.add(call);
+    const held = ring.list();
+    expect(held.map(({ seq: _, ...call }) => call)).toEqual(sent);
+    expect(held.map((c) => c.seq)).toEqual(range(1, 11));
+    // Equal requests and responses are one object each, whatever else changes.
+    expect(new Set(held.map((c) => c.request)).size).toBe(1);
+    expect(new Set(held.map((c) => c.response)).size).toBe(1);
   });
 
   it('refuses a single call larger than the whole size bound', () => {

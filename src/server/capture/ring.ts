@@ -4,7 +4,7 @@
  * calls hold raw secrets, and only the local browser, behind the /api guards, may read them.
  */
 import type { CapturedCall, TrafficCapacity } from '../../lib/api/traffic.ts';
-import { shareWithPrevious } from './share.ts';
+import { sameDetails, shareWithPrevious, type CallDetails } from './share.ts';
 
 export const DEFAULT_CAPTURE_MAX_CALLS = 1000;
 export const DEFAULT_CAPTURE_MAX_BYTES = 50 * 1024 * 1024;
@@ -70,6 +70,22 @@ export function approximateSize(call: CapturedCall | Omit<CapturedCall, 'seq'>):
 
 type NewCall = CapturedCall | Omit<CapturedCall, 'seq'>;
 
+/**
+ * What a run of like calls has in common: everything but the seq and times. One client repeating
+ * one call makes thousands a second that differ in nothing else; the ring keeps one of these for
+ * the whole run, and each call of it costs two numbers and a reference.
+ */
+interface Like extends Readonly<CallDetails> {
+  readonly request: CapturedCall['request'];
+  readonly response: CapturedCall['response'];
+  /** approximateSize of each call of the run. */
+  readonly size: number;
+}
+
+/** True when `call` (its request and response already shared, see share.ts) is of `like`'s run. */
+const isOf = (call: NewCall, like: Like) =>
+  call.request === like.request && call.response === like.response && sameDetails(call, like);
+
 /** Slots allocated at first, before calls come; doubled as they do, up to maxCalls. */
 const FIRST_SLOTS = 256;
 
@@ -77,36 +93,28 @@ const FIRST_SLOTS = 256;
  * Kept in a circular buffer: adding a call past the bound overwrites the oldest slot, so a full
  * ring costs the same per call as an empty one (no shifting, no copying).
  *
- * Kept by column, not as an object per call: its numbers in typed arrays, references to its
- * parts (request, response, strings) in arrays, its seq from its place (the ring holds
- * consecutive seqs). A call like the one before it (share.ts) then adds no object at all to what
- * the ring keeps alive. An object per call, alive for the second or so the ring holds it at
- * thousands of calls a second, is copied by the garbage collector as it survives: in perf
- * profiles of the server under the capture bench's load (a scratch script, not kept), the
- * collector took 7.0 % of the samples with an object per call, 4.0 % kept by column, and
- * 3.5-4.4 % with capture off. A call is built as an object again when it is read.
+ * Kept by slot, not as an object per call: a slot holds the call's start and duration (numbers in
+ * a typed array) and a reference to what it shares with the calls around it (a Like); its seq
+ * comes from its place (the ring holds consecutive seqs). A call like the one before it (share.ts)
+ * then adds no object to what the ring keeps alive. An object per call, alive for the second or
+ * so the ring holds it at thousands of calls a second, is copied by the garbage collector as it
+ * survives: in perf profiles of the server under the capture bench's load (a scratch script, not
+ * kept), the collector took 7.0 % of the samples with an object per call, 4.0 % kept by column,
+ * and 3.5-4.4 % with capture off. A call is built as an object again when it is read.
  */
 export class CaptureRing {
   readonly settings: CaptureSettings;
-  #startedAt = new Float64Array(0);
-  #durationMs = new Float64Array(0);
-  #sizes = new Float64Array(0);
-  #bodyTruncated = new Uint8Array(0);
-  #request: (CapturedCall['request'] | undefined)[] = [];
-  #response: CapturedCall['response'][] = [];
-  #failure: CapturedCall['failure'][] = [];
-  #upstream: (CapturedCall['upstream'] | undefined)[] = [];
-  #localPath: (string | undefined)[] = [];
-  #userAgent: CapturedCall['userAgent'][] = [];
-  #refused: CapturedCall['refused'][] = [];
+  /** Slot i's startedAt at 2i, its durationMs at 2i + 1. */
+  #times = new Float64Array(0);
+  #likes: (Like | undefined)[] = [];
   /** Index of the oldest call held, and how many are held. */
   #head = 0;
   #count = 0;
   #bytes = 0;
   #seq = 0;
   #dropped = 0;
-  /** The newest call added, as it came: what the next one shares with. */
-  #newest: NewCall | undefined;
+  /** The newest call's run: what the next call shares with. */
+  #newest: Like | undefined;
   #listeners = new Set<RingListener>();
 
   constructor(settings: Partial<CaptureSettings> = {}) {
@@ -130,87 +138,80 @@ export class CaptureRing {
     if (!this.settings.enabled) return null;
     // A call like the one before shares its request and response (see share.ts).
     shareWithPrevious(call, this.#newest);
-    const size = approximateSize(call);
-    if (size > this.settings.maxBytes) return null;
+    let like = this.#newest;
+    if (like === undefined || !isOf(call, like)) {
+      const size = approximateSize(call);
+      if (size > this.settings.maxBytes) return null;
+      like = {
+        request: call.request,
+        response: call.response,
+        failure: call.failure,
+        upstream: call.upstream,
+        localPath: call.localPath,
+        userAgent: call.userAgent,
+        requestBodyTruncated: call.requestBodyTruncated,
+        refused: call.refused,
+        size,
+      };
+    }
     const numbered = call as CapturedCall;
     numbered.seq = ++this.#seq;
-    this.#newest = call;
-    const max = this.settings.maxCalls;
-    if (this.#count === max) this.#dropOldest();
-    while (this.#bytes + size > this.settings.maxBytes && this.#count > 0) this.#dropOldest();
-    if (this.#count === this.#startedAt.length) this.#grow();
-    const slot = (this.#head + this.#count) % this.#startedAt.length;
-    this.#startedAt[slot] = call.startedAt;
-    this.#durationMs[slot] = call.durationMs;
-    this.#sizes[slot] = size;
-    this.#bodyTruncated[slot] = call.requestBodyTruncated ? 1 : 0;
-    this.#request[slot] = call.request;
-    this.#response[slot] = call.response;
-    this.#failure[slot] = call.failure;
-    this.#upstream[slot] = call.upstream;
-    this.#localPath[slot] = call.localPath;
-    this.#userAgent[slot] = call.userAgent;
-    this.#refused[slot] = call.refused;
+    this.#newest = like;
+    if (this.#count === this.settings.maxCalls) this.#dropOldest();
+    while (this.#bytes + like.size > this.settings.maxBytes && this.#count > 0) this.#dropOldest();
+    if (this.#count === this.#likes.length) this.#grow();
+    const slot = (this.#head + this.#count) % this.#likes.length;
+    this.#times[2 * slot] = call.startedAt;
+    this.#times[2 * slot + 1] = call.durationMs;
+    this.#likes[slot] = like;
     this.#count++;
-    this.#bytes += size;
+    this.#bytes += like.size;
     if (this.#listeners.size > 0) this.#emit({ kind: 'call', call: numbered });
     return numbered;
   }
 
   /** More slots, doubled up to maxCalls; the calls held move to the front, oldest first. */
   #grow(): void {
-    const length = this.#startedAt.length;
+    const length = this.#likes.length;
     const slots = Math.min(this.settings.maxCalls, Math.max(FIRST_SLOTS, 2 * length));
-    const order = Array.from({ length: this.#count }, (_, i) => (this.#head + i) % length);
-    const numbers = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
-      order.forEach((slot, i) => (to[i] = from[slot]!));
-      return to;
-    };
-    const refs = <T>(from: T[]): T[] => order.map((slot) => from[slot]!);
-    this.#startedAt = numbers(this.#startedAt, new Float64Array(slots));
-    this.#durationMs = numbers(this.#durationMs, new Float64Array(slots));
-    this.#sizes = numbers(this.#sizes, new Float64Array(slots));
-    this.#bodyTruncated = numbers(this.#bodyTruncated, new Uint8Array(slots));
-    this.#request = refs(this.#request);
-    this.#response = refs(this.#response);
-    this.#failure = refs(this.#failure);
-    this.#upstream = refs(this.#upstream);
-    this.#localPath = refs(this.#localPath);
-    this.#userAgent = refs(this.#userAgent);
-    this.#refused = refs(this.#refused);
+    const times = new Float64Array(2 * slots);
+    const likes = new Array<Like | undefined>(slots).fill(undefined);
+    for (let i = 0; i < this.#count; i++) {
+      const from = (this.#head + i) % length;
+      times[2 * i] = this.#times[2 * from]!;
+      times[2 * i + 1] = this.#times[2 * from + 1]!;
+      likes[i] = this.#likes[from];
+    }
+    this.#times = times;
+    this.#likes = likes;
     this.#head = 0;
   }
 
   #dropOldest(): void {
     const head = this.#head;
-    this.#bytes -= this.#sizes[head]!;
-    // Its parts are let go now, not when the slot is next written.
-    this.#request[head] = undefined;
-    this.#response[head] = null;
-    this.#failure[head] = null;
-    this.#localPath[head] = undefined;
-    this.#userAgent[head] = null;
-    this.#refused[head] = undefined;
-    this.#head = (head + 1) % this.#startedAt.length;
+    this.#bytes -= this.#likes[head]!.size;
+    // Its run is let go now (if it was its last call), not when the slot is next written.
+    this.#likes[head] = undefined;
+    this.#head = (head + 1) % this.#likes.length;
     this.#count--;
     this.#dropped++;
   }
 
   /** The i-th call held (0: the oldest), built as an object. */
   #at(i: number): CapturedCall {
-    const slot = (this.#head + i) % this.#startedAt.length;
-    const refused = this.#refused[slot];
+    const slot = (this.#head + i) % this.#likes.length;
+    const like = this.#likes[slot]!;
     return {
-      startedAt: this.#startedAt[slot]!,
-      durationMs: this.#durationMs[slot]!,
-      request: this.#request[slot]!,
-      response: this.#response[slot]!,
-      failure: this.#failure[slot]!,
-      upstream: this.#upstream[slot]!,
-      localPath: this.#localPath[slot]!,
-      userAgent: this.#userAgent[slot]!,
-      requestBodyTruncated: this.#bodyTruncated[slot] === 1,
-      ...(refused && { refused }),
+      startedAt: this.#times[2 * slot]!,
+      durationMs: this.#times[2 * slot + 1]!,
+      request: like.request,
+      response: like.response,
+      failure: like.failure,
+      upstream: like.upstream,
+      localPath: like.localPath,
+      userAgent: like.userAgent,
+      requestBodyTruncated: like.requestBodyTruncated,
+      ...(like.refused && { refused: like.refused }),
       seq: this.#seq - this.#count + 1 + i,
     };
   }
@@ -238,17 +239,8 @@ export class CaptureRing {
   }
 
   clear(): void {
-    this.#startedAt = new Float64Array(0);
-    this.#durationMs = new Float64Array(0);
-    this.#sizes = new Float64Array(0);
-    this.#bodyTruncated = new Uint8Array(0);
-    this.#request = [];
-    this.#response = [];
-    this.#failure = [];
-    this.#upstream = [];
-    this.#localPath = [];
-    this.#userAgent = [];
-    this.#refused = [];
+    this.#times = new Float64Array(0);
+    this.#likes = [];
     this.#newest = undefined;
     this.#head = 0;
     this.#count = 0;

@@ -82,18 +82,23 @@ describe('GET /api/traffic/events', () => {
   it('sends a call like the one before it as a repeat of that one, and the tab rebuilds it whole', async () => {
     const app = server();
     const { sse } = await connect(app);
-    // One write: three like calls, another, and one like that one.
+    // One write: three like calls, another, one like that one, and one from another client.
     for (const i of [1, 1, 1, 2, 2]) app.ring.add({ ...capturedCall(i), durationMs: i * 10 });
-    const sent = await rawCalls(sse, 5);
-    expect(sent.map((d) => d.sameExchangeAs ?? null)).toEqual([null, 1, 2, null, 4]);
-    expect(sent[1]).not.toHaveProperty('request');
-    expect(sent[1]).not.toHaveProperty('response');
-    expect(sent[1]).toMatchObject({ seq: 2, durationMs: 10, localPath: '/oauth2/access_token' });
-    expect(JSON.stringify(sent[1]).length).toBeLessThan(JSON.stringify(sent[0]).length / 2);
+    app.ring.add({ ...capturedCall(2), userAgent: 'python-requests/2.32' });
+    const sent = await rawCalls(sse, 6);
+    expect(sent.map((d) => d.sameAs ?? null)).toEqual([null, 1, 2, null, 4, null]);
+    expect(sent.map((d) => d.sameExchangeAs ?? null)).toEqual([null, null, null, null, null, 5]);
+    // Alike but for its times: nothing else is sent.
+    expect(sent[1]).toEqual({ seq: 2, startedAt: 1_700_000_000_001, durationMs: 10, sameAs: 1 });
+    expect(JSON.stringify(sent[1]).length).toBeLessThan(JSON.stringify(sent[0]).length / 4);
+    // The same exchange from another client: all but the request and response.
+    expect(sent[5]).not.toHaveProperty('request');
+    expect(sent[5]).not.toHaveProperty('response');
+    expect(sent[5]).toMatchObject({ seq: 6, userAgent: 'python-requests/2.32' });
     await sse.close();
     // A tab reading the same stream from the start gets every call as the ring holds it.
     const again = await connect(app);
-    const read = await calls(again.sse, 5);
+    const read = await calls(again.sse, 6);
     expect(JSON.parse(JSON.stringify(read))).toEqual(JSON.parse(JSON.stringify(app.ring.list())));
     await again.sse.close();
   });
@@ -103,7 +108,7 @@ describe('GET /api/traffic/events', () => {
     for (let i = 0; i < 120; i++) app.ring.add(capturedCall(3));
     const { sse } = await connect(app);
     const sent = await rawCalls(sse, 120);
-    const whole = sent.flatMap((d, i) => (d.sameExchangeAs === undefined ? [i + 1] : []));
+    const whole = sent.flatMap((d, i) => (d.sameAs === undefined ? [i + 1] : []));
     // The replay goes out 50 calls a write (routes.ts): each write's first call is sent whole.
     expect(whole).toEqual([1, 51, 101]);
     await sse.close();
@@ -283,7 +288,7 @@ describe('GET /api/traffic', () => {
 });
 
 describe('sseText', () => {
-  it('writes each repeat as every field but the exchange, whichever of its other fields changes', async () => {
+  it('writes a repeat as its times alone only while every other field stays the same', async () => {
     const { sseText } = await import('./routes.ts');
     const first = { ...capturedCall(1), seq: 7 } as CapturedCall;
     const like = (seq: number, extra: Partial<CapturedCall>): CapturedCall => ({
@@ -313,11 +318,30 @@ describe('sseText', () => {
       like(17, { userAgent: null, localPath: '/us/oauth2/access_token' }),
       like(18, { userAgent: null, localPath: '/us/oauth2/access_token', upstream: 'us' }),
     ];
-    const sent = [...sseText(run).matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!));
+    const data = [...sseText(run).matchAll(/^data: (.*)$/gm)].map((m) => m[1]!);
+    const sent = data.map((d) => JSON.parse(d) as Record<string, unknown>);
     expect(sent[0]).toEqual(JSON.parse(JSON.stringify(first)));
+    /** Everything but the seq and times, as JSON. */
+    const rest = ({ seq: _s, startedAt: _t, durationMs: _d, ...other }: CapturedCall) =>
+      JSON.stringify(other);
     for (let i = 1; i < run.length; i++) {
-      const { request: _q, response: _r, ...rest } = run[i]!;
-      expect(sent[i]).toEqual({ ...rest, sameExchangeAs: run[i - 1]!.seq });
+      const call = run[i]!;
+      const previous = run[i - 1]!;
+      const { seq, startedAt, durationMs } = call;
+      const { request: _q, response: _r, ...exchangeless } = call;
+      expect(sent[i]).toEqual(
+        rest(call) === rest(previous)
+          ? { seq, startedAt, durationMs, sameAs: previous.seq }
+          : JSON.parse(JSON.stringify({ ...exchangeless, sameExchangeAs: previous.seq })),
+      );
+    }
+    expect(sent.filter((d) => 'sameAs' in d).map((d) => d.seq)).toEqual([8, 10]);
+    // A tab reading them one after the other rebuilds every call as it was.
+    let previous: CapturedCall | null = null;
+    for (const [i, d] of data.entries()) {
+      const read = parseCallEvent(d, previous);
+      expect(read).toEqual(JSON.parse(JSON.stringify(run[i])));
+      previous = read as CapturedCall;
     }
   });
 });

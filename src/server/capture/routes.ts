@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { CapturedCall, TrafficEventHello, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import type { CaptureRing, RingEvent } from './ring.ts';
+import { sameDetails } from './share.ts';
 
 export interface TrafficRouteOptions {
   /** A comment line this often keeps proxies and the server's idle timeout from closing the stream. */
@@ -53,25 +54,17 @@ function repeatTail(call: CapturedCall): string {
   return JSON.stringify(rest).slice(1, -1);
 }
 
-/** True when repeatTail(a) is repeatTail(b): the same objects and values. */
-const sameTail = (a: CapturedCall, b: CapturedCall) =>
-  a.failure === b.failure &&
-  a.upstream === b.upstream &&
-  a.localPath === b.localPath &&
-  a.userAgent === b.userAgent &&
-  a.requestBodyTruncated === b.requestBodyTruncated &&
-  a.refused === b.refused;
-
 /** A backlog (on connect) goes out this many calls a write, each write readable on its own. */
 export const BACKLOG_CALLS_PER_WRITE = 50;
 
 /**
  * Calls in SSE's text form, for one write. JSON never holds a raw line break, so each call is one
- * `data:` line; built by hand because many go out in one write when calls come fast. A call with
- * the very request and response of the call before it in the same write (the ring shares them,
- * see share.ts) leaves them out and names that call: under load, when one client repeats one call,
- * the stream carries a fraction of the bytes and the server and the tab serialise and parse a
- * fraction of the JSON. The first call of a write is always whole.
+ * `data:` line; built by hand because many go out in one write when calls come fast. A call like
+ * the call before it in the same write (the ring shares their request and response, see
+ * share.ts) is sent as what differs: a SameCallEvent (only its seq and times) when every other
+ * field is the same too, else a RepeatedCallEvent (all but the request and response). Under load,
+ * when one client repeats one call, the stream carries a fraction of the bytes and the server and
+ * the tab serialise and parse a fraction of the JSON. The first call of a write is always whole.
  */
 export function sseText(calls: readonly CapturedCall[]): string {
   let out = '';
@@ -79,10 +72,15 @@ export function sseText(calls: readonly CapturedCall[]): string {
   let tail: { of: CapturedCall; json: string } | undefined;
   for (const call of calls) {
     let data: string;
+    // JSON.stringify writes a finite number as String does.
+    const times = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs}`;
     if (previous && call.request === previous.request && call.response === previous.response) {
-      if (!tail || !sameTail(call, tail.of)) tail = { of: call, json: repeatTail(call) };
-      // A RepeatedCallEvent (JSON.stringify writes a finite number as String does).
-      data = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs},${tail.json},"sameExchangeAs":${previous.seq}}`;
+      if (sameDetails(call, previous)) {
+        data = `${times},"sameAs":${previous.seq}}`; // a SameCallEvent
+      } else {
+        if (!tail || !sameDetails(call, tail.of)) tail = { of: call, json: repeatTail(call) };
+        data = `${times},${tail.json},"sameExchangeAs":${previous.seq}}`; // a RepeatedCallEvent
+      }
     } else {
       data = JSON.stringify(call);
     }

@@ -58,3 +58,18 @@ export function shareWithPrevious(
   if (call.userAgent === previous.userAgent) call.userAgent = previous.userAgent;
   return request && response;
 }
+
+/** A call's fields other than its seq, times, request and response. */
+export type CallDetails = Pick<
+  CapturedCall,
+  'failure' | 'upstream' | 'localPath' | 'userAgent' | 'requestBodyTruncated' | 'refused'
+>;
+
+/** True when those fields are the same objects and values (a run of like calls shares them). */
+export const sameDetails = (a: CallDetails, b: CallDetails) =>
+  a.failure === b.failure &&
+  a.upstream === b.upstream &&
+  a.localPath === b.localPath &&
+  a.userAgent === b.userAgent &&
+  a.requestBodyTruncated === b.requestBodyTruncated &&
+  a.refused === b.refused;
