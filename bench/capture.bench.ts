@@ -11,12 +11,19 @@ import { readSse } from '../src/server/capture/sseReader.ts';
 import { freePort } from '../src/server/test-helpers.ts';
 import { findChromium } from '../scripts/chromium-path.mjs';
 import { builtApp } from './builtApp.ts';
-import { accessToken, measure, median, startServers, type Measure } from './passthrough/harness.ts';
+import {
+  accessToken,
+  measure,
+  median,
+  medianInterval,
+  startServers,
+  type Measure,
+} from './passthrough/harness.ts';
 import type { BenchCase, BenchRow } from './types.ts';
 
 const CONCURRENCY = 50;
 const PATH = '/public/v1/members/current';
-/** The first of 3 ports per server process (off, on, quiet), 9 in the full bench. */
+/** The first of 3 ports per server process (off, on, quiet), 18 in the full bench. */
 const FIRST_PORT = 5302;
 
 async function startServer(capture: boolean, distDir?: string) {
@@ -107,17 +114,20 @@ async function watch(origin: string) {
  * sent), on with nobody listening, and off (`CAPTURE=0`): three apps in one child process (two
  * processes running the same code can differ by several percent for their whole life, which would
  * swamp a 5 % goal), the same path at 50 connections, taking turns in rotating order. The full
- * bench repeats this in a second process and pools the rounds.
+ * bench repeats this in 6 processes and pools the rounds.
  */
 async function latencyRows(short: boolean): Promise<BenchRow[]> {
   const names = ['off', 'on', 'quiet'] as const;
   // Short rounds, many of them: this machine's speed drifts within seconds, and each round's
   // ratio cancels the drift only as far as its three windows are close in time. An A/A run (two
   // capture-off apps, a scratch script not kept) gave medians of 0.996-1.066 with 18 rounds of 2 s,
-  // and 0.989-1.019 with 72 rounds of 500 ms, in the same total time.
+  // and 0.989-1.019 with 72 rounds of 500 ms, in the same total time. Spread over 6 processes:
+  // the capture's cost differs from one server process to the next for its whole life (the median
+  // ratio with a tab, per process of 12 rounds, in one scratch run: 1.003, 1.033, 1.034, 1.058,
+  // 1.079 and 1.173), so more processes, fewer rounds each, for the same 72 rounds.
   const ms = short ? 1000 : 500;
-  const rounds = short ? 3 : 24;
-  const processes = short ? 1 : 3;
+  const rounds = short ? 3 : 12;
+  const processes = short ? 1 : 6;
   const got = { off: [] as Measure[], on: [] as Measure[], quiet: [] as Measure[] };
   let streamed = 0;
   const lateness: number[] = [];
@@ -148,8 +158,14 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
     }
   }
   // Ratios within each round, then their median: a round's drift cancels out.
-  const ratio = (a: Measure[], b: Measure[], key: keyof Measure) =>
-    median(a.map((m, i) => m[key] / b[i]![key]));
+  const perRound = (a: Measure[], b: Measure[], key: keyof Measure) =>
+    a.map((m, i) => m[key] / b[i]![key]);
+  const ratio = (a: Measure[], b: Measure[], key: keyof Measure) => median(perRound(a, b, key));
+  /** What the rounds' spread leaves open for a median ratio (see medianInterval). */
+  const interval = (a: Measure[], b: Measure[], key: keyof Measure) => {
+    const [lo, hi] = medianInterval(perRound(a, b, key));
+    return `90 % interval ${lo.toFixed(3)}-${hi.toFixed(3)}`;
+  };
   const p50 = ratio(got.on, got.off, 'p50');
   const f2 = (ms: Measure[], key: keyof Measure) => median(ms.map((m) => m[key])).toFixed(2);
   const f0 = (ms: Measure[], key: keyof Measure) => median(ms.map((m) => m[key])).toFixed(0);
@@ -162,14 +178,14 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       goal: '≤ 1.05×',
       met: p50 <= 1.05,
       gated: false,
-      note: `${processes * rounds} rounds of ${ms} ms each side (${processes} server process${processes > 1 ? 'es' : ''}, all three apps in each); p50 ${f2(got.on, 'p50')} ms on / ${f2(got.off, 'p50')} ms off; ${(streamed / 2 ** 20).toFixed(1)} MB streamed to the tab`,
+      note: `median of ${processes * rounds} rounds' ratios, ${p50.toFixed(3)} (${interval(got.on, got.off, 'p50')}), rounds of ${ms} ms each side (${processes} server process${processes > 1 ? 'es' : ''}, all three apps in each); p50 ${f2(got.on, 'p50')} ms on / ${f2(got.off, 'p50')} ms off; ${(streamed / 2 ** 20).toFixed(1)} MB streamed to the tab`,
     },
     {
       group: 'capture',
       name: `p50 latency, ${CONCURRENCY} connections: capture on, nobody watching / off`,
       value: ratio(got.quiet, got.off, 'p50'),
       unit: 'ratio',
-      note: `p50 ${f2(got.quiet, 'p50')} ms`,
+      note: `${ratio(got.quiet, got.off, 'p50').toFixed(3)} (${interval(got.quiet, got.off, 'p50')}); p50 ${f2(got.quiet, 'p50')} ms`,
     },
     {
       group: 'capture',

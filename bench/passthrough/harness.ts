@@ -144,6 +144,28 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * How far the median of `xs` can be trusted: the 5th and 95th percentiles of the medians of
+ * `resamples` resamples (drawn with replacement, from a fixed seed so a run's figures can be
+ * checked again). Each x is one round's ratio: the interval says what the rounds' own spread
+ * leaves open, not the machine's drift between runs.
+ */
+export function medianInterval(xs: readonly number[], resamples = 2000): [number, number] {
+  if (xs.length === 0) return [NaN, NaN];
+  let seed = 0x9e3779b9;
+  // mulberry32: small, seedable, plenty for picking indices.
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const medians = Array.from({ length: resamples }, () =>
+    median(Array.from(xs, () => xs[Math.floor(random() * xs.length)]!)),
+  ).sort((a, b) => a - b);
+  return [medians[Math.floor(0.05 * resamples)]!, medians[Math.ceil(0.95 * resamples) - 1]!];
+}
+
 /** A/B in alternating order, `rounds` times; the median of each figure's ratio. */
 export async function paired(
   a: () => Promise<Measure>,
