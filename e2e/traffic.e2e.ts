@@ -248,6 +248,44 @@ test('a mistaken client: JSON body, a code sent twice, two racing refreshes', as
   await expect(rows).toHaveCount(6);
 });
 
+test('a client repeating one call: every call its own row, whole, however the stream sends it', async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  await openTraffic(page);
+  const rows = rowsOf(page, mark);
+  const token = (await (
+    await fetch(`${baseURL}/oauth2/access_token`, {
+      method: 'POST',
+      body: form({ grant_type: 'authorization_code', code: await newCode(request, baseURL!) }),
+    })
+  ).json()) as { access_token: string };
+  // 40 like calls at once: the stream sends most of them as their seq and times alone.
+  const member = () =>
+    fetch(`${baseURL}/public/v1/members/current`, {
+      headers: {
+        Authorization: `Bearer ${token.access_token}`,
+        'User-Agent': `curl/8.5.0 ${mark}`,
+      },
+    }).then((res) => res.status);
+  expect(new Set(await Promise.all(Array.from({ length: 40 }, member)))).toEqual(new Set([200]));
+  await expect(rows).toHaveCount(40, { timeout: LIVE_MS });
+  const seqs = (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-seq'))))
+    .map(Number)
+    .sort((a, b) => a - b);
+  expect(new Set(seqs).size).toBe(40);
+  // Each one whole: the client, the answer and its diagnosis, the decoded member in the inspector.
+  for (const row of [rows.first(), rows.nth(20), rows.last()]) {
+    await expect(row).toContainText('GET /public/v1/members/current');
+    await expect(row).toContainText('200: the member');
+    await expect(row).toContainText('curl 8.5.0');
+  }
+  await rows.nth(20).getByRole('button').click();
+  await expect(page.locator('#traffic-inspector')).toContainText('demo@example.com');
+});
+
 test('a call the debugger refuses itself: shown as its own answer, never PandaDoc’s', async ({
   page,
   baseURL,
