@@ -25,6 +25,19 @@ describe('BodyTap', () => {
     expect(BodyTap.of(bytes('xyz'), 2).text()).toBe('xy');
   });
 
+  it('a whole string short enough is kept without counting its bytes until asked', () => {
+    // 21 characters of 3 bytes each: 63 bytes, within 64 whatever they are.
+    const euros = BodyTap.of('€'.repeat(21), 64);
+    expect([euros.truncated, euros.text(), euros.size]).toEqual([false, '€'.repeat(21), 63]);
+    // Emoji: 2 UTF-16 units, 4 bytes. 10 of them (20 units, 40 bytes) fit; 17 (68 bytes) do not.
+    expect([
+      BodyTap.of('😀'.repeat(10), 64).size,
+      BodyTap.of('😀'.repeat(10), 64).truncated,
+    ]).toEqual([40, false]);
+    const emoji = BodyTap.of('😀'.repeat(17), 64);
+    expect([emoji.size, emoji.truncated, emoji.text()]).toEqual([68, true, '😀'.repeat(16)]);
+  });
+
   it('with a zero limit it only counts', () => {
     const tap = new BodyTap(0);
     tap.add(bytes('abc'));

@@ -6,8 +6,8 @@ import { CAPTURE_BODY_LIMIT } from '../../lib/api/traffic.ts';
 
 export class BodyTap {
   readonly limit: number;
-  /** Every byte seen, kept or not. */
-  size = 0;
+  /** Every byte seen, kept or not; -1: the UTF-8 length of #text, counted when asked. */
+  #size = 0;
   #chunks: Uint8Array[] = [];
   #kept = 0;
   #text: string | undefined;
@@ -23,19 +23,33 @@ export class BodyTap {
       tap.add(body);
       return tap;
     }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a string this short is within the limit,
+    // and its bytes are counted only if someone asks (the capture of a simulator's answer, on
+    // every call, never does).
+    if (body.length * 3 <= limit) {
+      tap.#size = -1;
+      tap.#text = body;
+      return tap;
+    }
     const bytes = Buffer.byteLength(body);
     if (bytes > limit) {
       tap.add(Buffer.from(body));
       return tap;
     }
-    tap.size = bytes;
+    tap.#size = bytes;
     tap.#kept = bytes;
     tap.#text = body;
     return tap;
   }
 
+  /** Every byte seen, kept or not. */
+  get size(): number {
+    if (this.#size < 0) this.#size = this.#kept = Buffer.byteLength(this.#text!);
+    return this.#size;
+  }
+
   add(chunk: Uint8Array): void {
-    this.size += chunk.byteLength;
+    this.#size = this.size + chunk.byteLength;
     const room = this.limit - this.#kept;
     if (room <= 0) return;
     const part = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
@@ -46,7 +60,7 @@ export class BodyTap {
 
   /** True when bytes went by that the copy does not hold. */
   get truncated(): boolean {
-    return this.size > this.#kept;
+    return this.#size >= 0 && this.#size > this.#kept;
   }
 
   /** The kept bytes as UTF-8 (a character cut at the limit becomes U+FFFD). */
