@@ -127,7 +127,11 @@ test('a large HAR is read in a worker, with progress, and nothing is sent anywhe
   const file = join(dir, 'big.har');
   writeFileSync(file, generateHar(30 * 2 ** 20, 6_000));
   try {
+    // The page's own start-up call (the simulator panel reads its settings, once its chunk has
+    // loaded) is not the reading's: it is awaited before listening.
+    const startUp = page.waitForResponse((r) => new URL(r.url()).pathname === '/sim/_control');
     await openDebugger(page);
+    await startUp;
     const ev = section(page);
     const sent: string[] = [];
     page.on('request', (r) => {
