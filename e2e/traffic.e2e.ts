@@ -25,9 +25,15 @@ const run = promisify(execFile);
 /** A call's row must be on screen this soon after the client got its answer. */
 const LIVE_MS = 1000;
 
-async function openTraffic(page: Page): Promise<void> {
+/**
+ * Opens the Traffic section, live. Returns a mark of this test's own (for the User-Agent of every
+ * call it sends) and the rows of those calls, newest first.
+ */
+async function openTraffic(page: Page): Promise<{ mark: string; rows: Locator }> {
   await page.goto('/#traffic');
   await expect(page.getByTestId('traffic-status')).toContainText('Live');
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  return { mark, rows: rowsOf(page, mark) };
 }
 
 /** A fresh code from the simulator's consent screen (answered without the app). */
@@ -76,9 +82,7 @@ test('the SDK, curl and a fetch script: each call appears live, decoded and diag
   request,
   baseURL,
 }) => {
-  const mark = `e2e-${randomUUID().slice(0, 8)}`;
-  await openTraffic(page);
-  const rows = rowsOf(page, mark);
+  const { mark, rows } = await openTraffic(page);
 
   // 1. The official SDK: exchange, members/current, refresh.
   const code = await newCode(request, baseURL!);
@@ -189,9 +193,7 @@ test('a mistaken client: JSON body, a code sent twice, two racing refreshes', as
   request,
   baseURL,
 }) => {
-  const mark = `e2e-${randomUUID().slice(0, 8)}`;
-  await openTraffic(page);
-  const rows = rowsOf(page, mark);
+  const { mark, rows } = await openTraffic(page);
   const traffic = page.locator('#traffic');
   const post = (body: string, type = 'application/x-www-form-urlencoded') =>
     fetch(`${baseURL}/oauth2/access_token`, {
@@ -253,9 +255,7 @@ test('a client repeating one call: every call its own row, whole, however the st
   request,
   baseURL,
 }) => {
-  const mark = `e2e-${randomUUID().slice(0, 8)}`;
-  await openTraffic(page);
-  const rows = rowsOf(page, mark);
+  const { mark, rows } = await openTraffic(page);
   const token = (await (
     await fetch(`${baseURL}/oauth2/access_token`, {
       method: 'POST',
@@ -290,9 +290,7 @@ test('a call the debugger refuses itself: shown as its own answer, never PandaDo
   page,
   baseURL,
 }) => {
-  const mark = `e2e-${randomUUID().slice(0, 8)}`;
-  await openTraffic(page);
-  const rows = rowsOf(page, mark);
+  const { mark, rows } = await openTraffic(page);
   // A token request far bigger than any form PandaDoc reads (the debugger allows 64 KiB).
   const body = `grant_type=authorization_code&code=abc&pad=${'x'.repeat(70 * 1024)}`;
   const res = await fetch(`${baseURL}/oauth2/access_token`, {
@@ -329,9 +327,7 @@ test('a call the debugger refuses itself: shown as its own answer, never PandaDo
 
 test('at 390 px the Traffic section does not scroll sideways', async ({ page, baseURL }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const mark = `e2e-${randomUUID().slice(0, 8)}`;
-  await openTraffic(page);
-  const rows = rowsOf(page, mark);
+  const { mark, rows } = await openTraffic(page);
   // A long path with an id in it, and a refused call (the longest diagnosis).
   const id = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4';
   await fetch(`${baseURL}/public/v1/documents/${id}/fields/recipients/${id}?x=1`, {
@@ -375,13 +371,12 @@ test.describe('access', () => {
       baseURL,
     }) => {
       await page.emulateMedia({ colorScheme: scheme });
-      const mark = `e2e-${randomUUID().slice(0, 8)}`;
-      await openTraffic(page);
+      const { mark, rows } = await openTraffic(page);
       // A failed call, so a diagnosis shows in the row and in the inspector.
       await fetch(`${baseURL}/public/v1/members/current`, {
         headers: { Authorization: 'Bearer "not-a-token"', 'User-Agent': `curl/8.0 ${mark}` },
       });
-      const row = rowsOf(page, mark).first();
+      const row = rows.first();
       await expect(row).toHaveAttribute('data-rule', 'bearer_malformed');
       await row.getByRole('button').click();
       await page.locator('#traffic-inspector').getByText('Show as code').click();

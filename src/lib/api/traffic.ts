@@ -4,10 +4,10 @@
  *
  * Routes (all behind the same Host/Origin guards as the rest of /api):
  * - `GET /api/traffic/events`: Server-Sent Events. Each call is one `event: call`, `id: <seq>`,
- *   `data: <CapturedCall JSON>`; or, for a call like the call event just before it, a SameCallEvent
- *   (all alike but the seq and times) or a RepeatedCallEvent (the same request and response). On (re)connect with `Last-Event-ID: n` (or `?after=n`),
- *   every call in the ring with seq > n is sent first. A `event: cleared` with empty data follows
- *   a clear.
+ *   `data: <CapturedCall JSON>`; or, for a call like the call event just before it, a
+ *   SameCallEvent (all alike but the seq and times) or a RepeatedCallEvent (the same request and
+ *   response). On (re)connect with `Last-Event-ID: n` (or `?after=n`), every call in the ring with
+ *   seq > n is sent first. A `event: cleared` with empty data follows a clear.
  * - `GET /api/traffic`: `{ calls: CapturedCall[], capacity: {...} }`, oldest first.
  * - `DELETE /api/traffic`: clears the ring.
  */

@@ -26,3 +26,7 @@ export function capturedCall(i: number, bodyBytes = 200): Omit<CapturedCall, 'se
     failure: null,
   };
 }
+
+/** from, from + 1, … to. */
+export const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -2,11 +2,8 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
-import { capturedCall } from './fixtures.ts';
+import { capturedCall, range } from './fixtures.ts';
 import { approximateSize, CaptureRing, captureSettingsFromEnv, type RingEvent } from './ring.ts';
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** A full garbage collection, so heap figures compare live data only. */
 function collectGarbage(): void {

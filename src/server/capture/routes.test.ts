@@ -3,13 +3,10 @@ import type { CapturedCall, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import { createServerApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { OUT_OF_STEP, parseCallEvent } from '../../lib/traffic/parse.ts';
-import { capturedCall } from './fixtures.ts';
+import { capturedCall, range } from './fixtures.ts';
 import { readSse, type SseReader } from './sseReader.ts';
 
 const ORIGIN = 'http://127.0.0.1:5173';
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 function server(capture = {}) {
   return createServerApp({ config: loadConfig({}), capture });

@@ -72,9 +72,9 @@ export function sseText(calls: readonly CapturedCall[]): string {
   let tail: { of: CapturedCall; json: string } | undefined;
   for (const call of calls) {
     let data: string;
-    // JSON.stringify writes a finite number as String does.
-    const times = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs}`;
     if (previous && call.request === previous.request && call.response === previous.response) {
+      // JSON.stringify writes a finite number as String does.
+      const times = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs}`;
       if (sameDetails(call, previous)) {
         data = `${times},"sameAs":${previous.seq}}`; // a SameCallEvent
       } else {
