@@ -23,7 +23,7 @@ import type { BenchCase, BenchRow } from './types.ts';
 
 const CONCURRENCY = 50;
 const PATH = '/public/v1/members/current';
-/** The first of 3 ports per server process (off, on, quiet), 18 in the full bench. */
+/** The first of 4 ports per server process (off, on, quiet, control), 24 in the full bench. */
 const FIRST_PORT = 5302;
 
 async function startServer(capture: boolean, distDir?: string) {
@@ -111,29 +111,38 @@ async function watch(origin: string) {
 
 /**
  * Capture on (one Traffic tab listening, as when someone watches: every call kept, serialised and
- * sent), on with nobody listening, and off (`CAPTURE=0`): three apps in one child process (two
- * processes running the same code can differ by several percent for their whole life, which would
- * swamp a 5 % goal), the same path at 50 connections, taking turns in rotating order. The full
- * bench repeats this in 6 processes and pools the rounds.
+ * sent), on with nobody listening, off (`CAPTURE=0`), and a second capture-off app as a control:
+ * four apps in one child process (two processes running the same code can differ by several
+ * percent for their whole life), the same path at 50 connections, taking turns in rotating order.
+ * The full bench repeats this in 6 processes and pools the rounds. The control against off is
+ * the instrument's own error: it should be 1.000, and how far it is not is how far no other ratio
+ * here can be trusted either.
  */
 async function latencyRows(short: boolean): Promise<BenchRow[]> {
-  const names = ['off', 'on', 'quiet'] as const;
-  // Short rounds, many of them: this machine's speed drifts within seconds, and each round's
-  // ratio cancels the drift only as far as its three windows are close in time. An A/A run (two
-  // capture-off apps, a scratch script not kept) gave medians of 0.996-1.066 with 18 rounds of 2 s,
-  // and 0.989-1.019 with 72 rounds of 500 ms, in the same total time. Spread over 6 processes:
-  // the capture's cost differs from one server process to the next for its whole life (the median
-  // ratio with a tab, per process of 12 rounds, in one scratch run: 1.003, 1.033, 1.034, 1.058,
-  // 1.079 and 1.173), so more processes, fewer rounds each, for the same 72 rounds.
-  const ms = short ? 1000 : 500;
-  const rounds = short ? 3 : 12;
+  const names = ['off', 'on', 'quiet', 'control'] as const;
+  // Short rounds, many of them: this machine's speed drifts within a second, and each round's
+  // ratio cancels the drift only as far as its windows are close in time. A/A runs (two
+  // capture-off apps and a third app, 6 processes, scratch scripts not kept), the median ratio
+  // per process: 0.912-1.055 with 12 rounds of 500 ms each, 0.974-1.010 with 40 of 150 ms, and
+  // 0.999-1.010 with 60 of 100 ms, in about the same total time. (The spread between processes
+  // that the 500 ms rounds showed was mostly that drift.)
+  const ms = 100;
+  const rounds = short ? 5 : 45;
   const processes = short ? 1 : 6;
-  const got = { off: [] as Measure[], on: [] as Measure[], quiet: [] as Measure[] };
+  const got = Object.fromEntries(names.map((n) => [n, [] as Measure[]])) as Record<
+    (typeof names)[number],
+    Measure[]
+  >;
   let streamed = 0;
   const lateness: number[] = [];
   for (let p = 0; p < processes; p++) {
-    const [off, on, quiet] = await startServers(FIRST_PORT + 3 * p, [false, true, true]);
-    const servers = { off: off!, on: on!, quiet: quiet! };
+    const [off, on, quiet, control] = await startServers(FIRST_PORT + names.length * p, [
+      false,
+      true,
+      true,
+      false,
+    ]);
+    const servers = { off: off!, on: on!, quiet: quiet!, control: control! };
     let tab: Awaited<ReturnType<typeof watch>> | undefined;
     try {
       const tokens = Object.fromEntries(
@@ -144,9 +153,9 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       tab = await watch(`http://127.0.0.1:${servers.on.port}`);
       for (const n of names) await measure(servers[n], PATH, tokens[n], 10, short ? 500 : 1500);
       for (let r = 0; r < rounds; r++) {
-        // Each round in another order, so drift in the machine's load falls on all three alike.
-        for (let k = 0; k < 3; k++) {
-          const n = names[(r + k) % 3]!;
+        // Each round in another order, so drift in the machine's load falls on all four alike.
+        for (let k = 0; k < names.length; k++) {
+          const n = names[(r + k) % names.length]!;
           got[n].push(await measure(servers[n], PATH, tokens[n], CONCURRENCY, ms));
         }
       }
@@ -154,7 +163,7 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       await tab?.close();
       streamed += tab?.streamed ?? 0;
       lateness.push(...(tab?.delays ?? []));
-      await servers.off.stop(); // the one process serving all three
+      await servers.off.stop(); // the one process serving all four
     }
   }
   // Ratios within each round, then their median: a round's drift cancels out.
@@ -178,7 +187,7 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       goal: '≤ 1.05×',
       met: p50 <= 1.05,
       gated: false,
-      note: `median of ${processes * rounds} rounds' ratios, ${p50.toFixed(3)} (${interval(got.on, got.off, 'p50')}), rounds of ${ms} ms each side (${processes} server process${processes > 1 ? 'es' : ''}, all three apps in each); p50 ${f2(got.on, 'p50')} ms on / ${f2(got.off, 'p50')} ms off; ${(streamed / 2 ** 20).toFixed(1)} MB streamed to the tab`,
+      note: `median of ${processes * rounds} rounds' ratios, ${p50.toFixed(3)} (${interval(got.on, got.off, 'p50')}), rounds of ${ms} ms each side (${processes} server process${processes > 1 ? 'es' : ''}, all four apps in each); the control reads ${ratio(got.control, got.off, 'p50').toFixed(3)}; p50 ${f2(got.on, 'p50')} ms on / ${f2(got.off, 'p50')} ms off; ${(streamed / 2 ** 20).toFixed(1)} MB streamed to the tab`,
     },
     {
       group: 'capture',
@@ -186,6 +195,13 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       value: ratio(got.quiet, got.off, 'p50'),
       unit: 'ratio',
       note: `${ratio(got.quiet, got.off, 'p50').toFixed(3)} (${interval(got.quiet, got.off, 'p50')}); p50 ${f2(got.quiet, 'p50')} ms`,
+    },
+    {
+      group: 'capture',
+      name: `p50 latency, ${CONCURRENCY} connections: control (capture off) / off, the instrument's own error`,
+      value: ratio(got.control, got.off, 'p50'),
+      unit: 'ratio',
+      note: `${ratio(got.control, got.off, 'p50').toFixed(3)} (${interval(got.control, got.off, 'p50')}); p50 ${f2(got.control, 'p50')} ms`,
     },
     {
       group: 'capture',
