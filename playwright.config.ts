@@ -6,6 +6,8 @@ export const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The one spec that changes the simulator's settings (shared by every test of a run). */
 const SETTINGS_SPEC = /simulator-settings\.e2e\.ts$/;
 const DRILLS_SPEC = /drills\.e2e\.ts$/;
+/** Floods the shared capture: alone, after everything else. */
+const OVERFLOW_SPEC = /traffic-overflow\.e2e\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,7 +34,7 @@ export default defineConfig({
   },
   projects: [
     // Everything that relies on the simulator's default settings, two workers in parallel.
-    { name: 'main', testIgnore: [SETTINGS_SPEC, DRILLS_SPEC] },
+    { name: 'main', testIgnore: [SETTINGS_SPEC, DRILLS_SPEC, OVERFLOW_SPEC] },
     // Tests that change the shared simulator's settings: alone, one at a time, after the rest.
     {
       name: 'simulator-settings',
@@ -45,6 +47,13 @@ export default defineConfig({
       name: 'drills',
       testMatch: DRILLS_SPEC,
       dependencies: ['simulator-settings'],
+      fullyParallel: false,
+    },
+    // More calls than a Traffic view lists: other tests' rows would be pushed out of their views.
+    {
+      name: 'capture-overflow',
+      testMatch: OVERFLOW_SPEC,
+      dependencies: ['drills'],
       fullyParallel: false,
     },
   ],

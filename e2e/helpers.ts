@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
 
 /** Shared steps for the e2e specs, written the way a newcomer would click through the app. */
@@ -181,4 +181,23 @@ export const COUNT_HISTORY_READS = `(() => {
 
 export function historyReads(page: Page): Promise<Record<string, number>> {
   return page.evaluate('window.__historyReads') as Promise<Record<string, number>>;
+}
+
+/**
+ * Opens the Traffic section, live. Returns a mark of this test's own (for the User-Agent of every
+ * call it sends) and the rows of those calls, newest first.
+ */
+export async function openTraffic(page: Page): Promise<{ mark: string; rows: Locator }> {
+  await page.goto('/#traffic');
+  await expect(page.getByTestId('traffic-status')).toContainText('Live');
+  const mark = `e2e-${randomUUID().slice(0, 8)}`;
+  return { mark, rows: rowsOf(page, mark) };
+}
+
+/** The rows of calls whose User-Agent carries `mark`, newest first. */
+export function rowsOf(page: Page, mark: string): Locator {
+  return page
+    .getByTestId('traffic-table')
+    .locator('tbody tr')
+    .filter({ has: page.locator(`td[title*="${mark}"]`) });
 }

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { type APIRequestContext, expect, test } from '@playwright/test';
 import {
   createConfiguration,
   MembersApi,
@@ -13,7 +12,13 @@ import {
   type RequestContext,
   ServerConfiguration,
 } from 'pandadoc-node-client';
-import { consentRedirect, fingerprintOf, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from './helpers.ts';
+import {
+  consentRedirect,
+  fingerprintOf,
+  openTraffic,
+  SIM_CLIENT_ID,
+  SIM_CLIENT_SECRET,
+} from './helpers.ts';
 
 /**
  * The Traffic section, watched while real clients (the official SDK, curl, a fetch script) send a
@@ -24,17 +29,6 @@ import { consentRedirect, fingerprintOf, SIM_CLIENT_ID, SIM_CLIENT_SECRET } from
 const run = promisify(execFile);
 /** A call's row must be on screen this soon after the client got its answer. */
 const LIVE_MS = 1000;
-
-/**
- * Opens the Traffic section, live. Returns a mark of this test's own (for the User-Agent of every
- * call it sends) and the rows of those calls, newest first.
- */
-async function openTraffic(page: Page): Promise<{ mark: string; rows: Locator }> {
-  await page.goto('/#traffic');
-  await expect(page.getByTestId('traffic-status')).toContainText('Live');
-  const mark = `e2e-${randomUUID().slice(0, 8)}`;
-  return { mark, rows: rowsOf(page, mark) };
-}
 
 /** A fresh code from the simulator's consent screen (answered without the app). */
 async function newCode(request: APIRequestContext, baseURL: string): Promise<string> {
@@ -47,14 +41,6 @@ async function newCode(request: APIRequestContext, baseURL: string): Promise<str
   });
   const location = await consentRedirect(request, `${baseURL}/sim/oauth2/authorize?${query}`);
   return new URL(location).searchParams.get('code') ?? '';
-}
-
-/** The rows of calls whose User-Agent carries `mark`, newest first. */
-function rowsOf(page: Page, mark: string): Locator {
-  return page
-    .getByTestId('traffic-table')
-    .locator('tbody tr')
-    .filter({ has: page.locator(`td[title*="${mark}"]`) });
 }
 
 /** The official SDK with its own User-Agent plus this test's mark. */

@@ -102,6 +102,28 @@ describe('TrafficPanel', () => {
     }
   });
 
+  it('says how many earlier calls it cannot list, and why', async () => {
+    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+    const source = FakeEventSource.last!;
+    source.emit('open');
+    source.emit('hello', hello(true));
+    source.emit('call', JSON.stringify({ ...jsonExchange, seq: 1 }));
+    const status = screen.getByTestId('traffic-status');
+    await vi.waitFor(() => expect(status.textContent).toContain('1 call'));
+    expect(screen.queryByTestId('traffic-not-listed')).toBeNull();
+    expect(status.textContent).toContain('(the server keeps the last 1,000)');
+    // Calls 2 to 6 never reached this tab (the server dropped them before it read them).
+    source.emit('call', JSON.stringify(jsonExchange));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('traffic-not-listed').textContent).toBe(
+        '5 earlier calls not listed',
+      ),
+    );
+    expect(status.textContent?.replace(/\s+/g, ' ')).toContain(
+      '2 calls · 5 earlier calls not listed (the server keeps the last 1,000, and this view lists the last 1,000)',
+    );
+  });
+
   it('a call the debugger refused: its own answer, never PandaDoc’s, and why', async () => {
     render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
     const source = FakeEventSource.last!;

@@ -54,10 +54,10 @@ function token(seq: number, code: string, status: number, at = seq * 1000): Capt
   };
 }
 
-const hello = (lastSeq: number) =>
+const hello = (lastSeq: number, calls = 0, dropped = 0) =>
   JSON.stringify({
     lastSeq,
-    capacity: { enabled: true, maxCalls: 1000, maxBytes: 1, calls: 0, bytes: 0, dropped: 0 },
+    capacity: { enabled: true, maxCalls: 1000, maxBytes: 1, calls, bytes: 0, dropped },
   });
 
 let live: TrafficLive;
@@ -222,5 +222,82 @@ describe('TrafficLive', () => {
     small.add([1, 2, 3, 4, 5].map((i) => token(i, `c${i}`, 200)));
     expect(small.rows.map((r) => r.call.seq)).toEqual([3, 4, 5]);
     small.stop();
+  });
+});
+
+describe('TrafficLive: calls not listed', () => {
+  const open = (limit: number, lastSeq = 0, calls = 0, dropped = 0) => {
+    const view = new TrafficLive(limit, 0);
+    view.start();
+    const es = FakeEventSource.last!;
+    es.emit('open');
+    es.emit('hello', hello(lastSeq, calls, dropped));
+    return { view, es };
+  };
+
+  it('counts what the server dropped before this tab read it: the gap before the first call', () => {
+    // The capture was cleared at seq 100; since then 50 calls, of which the ring dropped 20.
+    const { view, es } = open(1000, 150, 30, 20);
+    for (let seq = 121; seq <= 150; seq++) es.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    expect(view.rows).toHaveLength(30);
+    expect(view.notListed).toBe(20);
+    view.stop();
+  });
+
+  it('counts the gaps in the seqs it reads, not what a reconnect replays', () => {
+    const { view, es } = open(1000);
+    for (const seq of [1, 2, 6, 7, 7, 2, 10]) es.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    expect(view.rows.map((r) => r.call.seq)).toEqual([1, 2, 6, 7, 10]);
+    expect(view.notListed).toBe(5); // 3-5 and 8-9
+    // A reconnect: the hello does not move where this tab counts from.
+    es.emit('hello', hello(12, 12, 0));
+    es.emit('call', JSON.stringify(token(11, 'a', 200)));
+    es.emit('call', JSON.stringify(token(12, 'a', 200)));
+    expect(view.notListed).toBe(5);
+    view.stop();
+  });
+
+  it('counts what its own limit pushes out, listed or held while paused', () => {
+    const { view, es } = open(3);
+    for (let seq = 1; seq <= 5; seq++) es.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    expect(view.rows.map((r) => r.call.seq)).toEqual([3, 4, 5]);
+    expect(view.notListed).toBe(2);
+    view.pause();
+    for (let seq = 6; seq <= 10; seq++) es.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    expect(view.held.map((r) => r.call.seq)).toEqual([8, 9, 10]);
+    expect(view.notListed).toBe(4);
+    view.resume();
+    expect(view.rows.map((r) => r.call.seq)).toEqual([8, 9, 10]);
+    expect(view.notListed).toBe(7); // 1-7: every call before the three listed
+    view.stop();
+  });
+
+  it('counts a burst too large to list, in every place it is cut', async () => {
+    const view = new TrafficLive(2, 20);
+    view.start();
+    const es = FakeEventSource.last!;
+    es.emit('open');
+    es.emit('hello', hello(0));
+    for (let seq = 1; seq <= 10; seq++) es.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    await vi.waitFor(() => expect(view.rows.map((r) => r.call.seq)).toEqual([9, 10]));
+    expect(view.notListed).toBe(8);
+    view.stop();
+  });
+
+  it('starts again at nothing on a clear and on a server restart', () => {
+    const { view, es } = open(1000);
+    es.emit('call', JSON.stringify(token(5, 'a', 200)));
+    expect(view.notListed).toBe(4);
+    es.emit('cleared');
+    expect(view.notListed).toBe(0);
+    // The first call after a clear starts the count: the calls before it were cleared.
+    es.emit('call', JSON.stringify(token(9, 'a', 200)));
+    es.emit('call', JSON.stringify(token(11, 'a', 200)));
+    expect(view.notListed).toBe(1);
+    es.emit('hello', hello(3, 3, 0)); // restarted: its seqs start from 1 again
+    expect(view.notListed).toBe(0);
+    es.emit('call', JSON.stringify(token(2, 'a', 200)));
+    expect(view.notListed).toBe(1);
+    view.stop();
   });
 });

@@ -45,6 +45,12 @@ export class TrafficLive {
   paused = $state(false);
   status = $state<StreamStatus>('connecting');
   capacity = $state.raw<TrafficCapacity | null>(null);
+  /**
+   * Calls the server numbered since the capture was last cleared that this view does not list:
+   * dropped by the server before this tab read them, or pushed out of this view's last `limit`.
+   * The server numbers every call it keeps from 1 up, so a gap in the seqs is calls gone.
+   */
+  notListed = $state(0);
   filter = $state<TrafficFilter>({ ...NO_FILTER });
   announcement = $state('');
 
@@ -74,6 +80,11 @@ export class TrafficLive {
   #url = '/api/traffic/events';
   /** The call event read just before, on this connection: what a repeat of it builds on. */
   #lastRead: CapturedCall | null = null;
+  /**
+   * The newest seq accounted for: listed, held, arriving, or counted in notListed. Null until a
+   * `hello` says where the capture starts, or after a clear (the next call starts it again).
+   */
+  #accounted: number | null = null;
 
   readonly limit: number;
   readonly #batchMs: number;
@@ -108,16 +119,24 @@ export class TrafficLive {
       // A server that restarted numbers from 1 again: what we hold is from its previous life.
       const newest = (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
       if (hello.lastSeq < newest) this.#forget();
+      // The seq before the first call since the capture was last cleared: what the server
+      // dropped since then shows as a gap before the first call it sends.
+      const { calls, dropped } = hello.capacity;
+      this.#accounted ??= Math.max(0, hello.lastSeq - calls - dropped);
     });
     source.addEventListener('call', (e) => {
       const call = parseCallEvent((e as MessageEvent<string>).data, this.#lastRead);
       if (call === OUT_OF_STEP) return this.#readAgain();
       this.#lastRead = call;
       if (!call) return;
+      this.#account(call.seq);
       if (this.#batchMs <= 0) return this.add([call]);
       this.#arriving.push(call);
       // Only the newest `limit` can be shown or held.
-      if (this.#arriving.length > 2 * this.limit) this.#arriving.splice(0, this.limit);
+      if (this.#arriving.length > 2 * this.limit) {
+        this.#arriving.splice(0, this.limit);
+        this.notListed += this.limit;
+      }
       this.#arrivalTimer ??= setTimeout(() => this.#takeArrivals(), this.#batchMs);
     });
     source.addEventListener('cleared', () => this.#forget());
@@ -127,6 +146,13 @@ export class TrafficLive {
    * A repeat of a call this tab did not just read (the server never sends one): the stream is read
    * again from the newest call held, rather than a call shown that cannot be rebuilt.
    */
+  /** A call read from the stream, in seq order: the seqs it skipped are calls gone. */
+  #account(seq: number): void {
+    if (this.#accounted !== null && seq <= this.#accounted) return; // a replay
+    if (this.#accounted !== null) this.notListed += seq - this.#accounted - 1;
+    this.#accounted = seq;
+  }
+
   #readAgain(): void {
     const newest =
       this.#arriving.at(-1)?.seq ?? (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
@@ -169,7 +195,9 @@ export class TrafficLive {
       };
     });
     if (this.paused) {
-      this.held = [...this.held, ...rows].slice(-this.limit);
+      const held = [...this.held, ...rows];
+      this.notListed += Math.max(0, held.length - this.limit);
+      this.held = held.slice(-this.limit);
       return;
     }
     this.#show(rows);
@@ -194,6 +222,8 @@ export class TrafficLive {
   }
 
   #forget(): void {
+    this.#accounted = null;
+    this.notListed = 0;
     this.#arriving = [];
     this.rows = [];
     this.held = [];
@@ -202,6 +232,7 @@ export class TrafficLive {
 
   #show(rows: TrafficRow[]): void {
     const all = [...this.rows, ...rows];
+    this.notListed += Math.max(0, all.length - this.limit);
     this.rows = all.length > this.limit ? all.slice(-this.limit) : all;
     for (const r of rows) this.#pendingTriage.add(r.call.seq);
     this.#unsaid.added += rows.length;

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { openTraffic } from './helpers.ts';
+
+/**
+ * The Traffic section when more calls come than it can list. Runs alone, after every other spec
+ * (see playwright.config.ts): its burst of calls would push other tests' rows out of their views.
+ */
+
+test('more calls than the view can list: it says how many earlier ones it does not list', async ({
+  page,
+  baseURL,
+}) => {
+  const { mark, rows } = await openTraffic(page);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  // 1,010 calls while paused: the view holds the newest 1,000 (as the server's ring keeps).
+  const call = () =>
+    fetch(`${baseURL}/public/v1/no-such-endpoint`, {
+      headers: { 'User-Agent': `curl/8.5.0 ${mark}` },
+    }).then((res) => res.status);
+  for (let sent = 0; sent < 1010; sent += 50) {
+    const statuses = await Promise.all(Array.from({ length: Math.min(50, 1010 - sent) }, call));
+    expect(new Set(statuses)).toEqual(new Set([404]));
+  }
+  await expect(page.getByRole('button', { name: /Resume \(1000 new\)/ })).toBeVisible();
+  await page.getByRole('button', { name: /Resume/ }).click();
+  await expect(page.getByTestId('traffic-status')).toContainText('1,000 calls');
+  const notListed = page.getByTestId('traffic-not-listed');
+  await expect(notListed).toHaveText(/^[\d,]+ earlier calls not listed$/);
+  // At least this test's first 10 (other tests share the server, and may add their own).
+  expect(Number((await notListed.textContent())!.replace(/\D/g, ''))).toBeGreaterThanOrEqual(10);
+  await expect(page.getByTestId('traffic-status')).toContainText(
+    'the server keeps the last 1,000, and this view lists the last 1,000',
+  );
+  await expect(rows.first()).toContainText('GET /public/v1/no-such-endpoint');
+});
