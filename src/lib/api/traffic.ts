@@ -4,10 +4,11 @@
  *
  * Routes (all behind the same Host/Origin guards as the rest of /api):
  * - `GET /api/traffic/events`: Server-Sent Events. Each call is one `event: call`, `id: <seq>`,
- *   `data: <CapturedCall JSON>`; or, for a call like the call event just before it, a
- *   SameCallEvent (all alike but the seq and times) or a RepeatedCallEvent (the same request and
- *   response). On (re)connect with `Last-Event-ID: n` (or `?after=n`), every call in the ring with
- *   seq > n is sent first. A `event: cleared` with empty data follows a clear.
+ *   `data: <CapturedCall JSON>`, or a RepeatedCallEvent for a call with the same request and
+ *   response as the call just before it; a run of calls alike in all but their seq and times is
+ *   one `event: calls`, `id: <last seq>`, `data: <CallRunEvent JSON>`. On (re)connect with
+ *   `Last-Event-ID: n` (or `?after=n`), every call in the ring with seq > n is sent first. A
+ *   `event: cleared` with empty data follows a clear.
  * - `GET /api/traffic`: `{ calls: CapturedCall[], capacity: {...} }`, oldest first.
  * - `DELETE /api/traffic`: clears the ring.
  */
@@ -46,12 +47,15 @@ export type RepeatedCallEvent = Omit<CapturedCall, 'request' | 'response'> & {
 };
 
 /**
- * A call event's data when the call equals, in every field but its seq and times, the call event
- * just before it on the same stream (seq `sameAs`): one client repeating one call, under load.
+ * A `calls` event's data: the calls with seqs `from`, `from + 1`, …, each equal in every field
+ * but its seq and times to the call just before it on the same stream (the first, to the call
+ * with seq `from - 1`). `times` holds each one's startedAt and durationMs in turn. One client
+ * repeating one call, under load.
  */
-export type SameCallEvent = Pick<CapturedCall, 'seq' | 'startedAt' | 'durationMs'> & {
-  sameAs: number;
-};
+export interface CallRunEvent {
+  from: number;
+  times: number[];
+}
 
 /**
  * Why the debugger answered a call itself: a method it never passes on, a body over its limit, a

@@ -104,29 +104,36 @@ describe('TrafficLive', () => {
     source.emit('call', JSON.stringify(first));
     source.emit('call', JSON.stringify({ ...rest, seq: 2, durationMs: 9, sameExchangeAs: 1 }));
     source.emit(
-      'call',
-      JSON.stringify({ seq: 3, startedAt: first.startedAt, durationMs: 4, sameAs: 2 }),
+      'calls',
+      JSON.stringify({ from: 3, times: [first.startedAt, 4, first.startedAt, 6] }),
     );
     expect(live.rows.map((r) => [r.call.seq, r.call.durationMs, r.call.request.body])).toEqual([
       [1, 5, first.request.body],
       [2, 9, first.request.body],
       [3, 4, first.request.body],
+      [4, 6, first.request.body],
     ]);
-    // A repeat of a call this tab did not just read: not shown; the stream is opened again
+    // A run after a call this tab did not just read: not shown; the stream is opened again
     // after the newest call held, and the server replays from there.
     const stale = source;
-    source.emit('call', JSON.stringify({ ...rest, seq: 5, sameExchangeAs: 4 }));
-    expect(live.rows).toHaveLength(3);
+    source.emit('calls', JSON.stringify({ from: 6, times: [first.startedAt, 1] }));
+    expect(live.rows).toHaveLength(4);
     expect(stale.readyState).toBe(FakeEventSource.CLOSED);
     source = FakeEventSource.last!;
     expect(source).not.toBe(stale);
-    expect(source.url).toBe('/api/traffic/events?after=3');
+    expect(source.url).toBe('/api/traffic/events?after=4');
     source.emit('open');
-    source.emit('hello', hello(5));
-    source.emit('call', JSON.stringify(token(4, 'b', 200)));
-    source.emit('call', JSON.stringify({ ...rest, seq: 5, sameExchangeAs: 4 }));
-    expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(live.rows[4]!.call.request.body).toContain('code=b');
+    source.emit('hello', hello(6));
+    source.emit('call', JSON.stringify(token(5, 'b', 200)));
+    source.emit('call', JSON.stringify({ ...rest, seq: 6, sameExchangeAs: 5 }));
+    expect(live.rows.map((r) => r.call.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(live.rows[5]!.call.request.body).toContain('code=b');
+    // A repeat of a call this tab did not just read: the same.
+    const stale2 = source;
+    source.emit('call', JSON.stringify({ ...rest, seq: 8, sameExchangeAs: 7 }));
+    expect(live.rows).toHaveLength(6);
+    expect(stale2.readyState).toBe(FakeEventSource.CLOSED);
+    expect(FakeEventSource.last!.url).toBe('/api/traffic/events?after=6');
     // Opened again later (the section left and shown again): from the start, as any first time.
     live.stop();
     live.start();

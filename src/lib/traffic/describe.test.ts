@@ -3,7 +3,7 @@ import type { CapturedCall } from '../api/traffic.ts';
 import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
 import { bearerOf, captureKind, decodeRequestBody } from './describe.ts';
 import { announce, matches, NO_FILTER } from './filter.ts';
-import { OUT_OF_STEP, parseCallEvent, parseHello } from './parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseHello } from './parse.ts';
 
 const req = (over: Partial<RecordedRequest>): RecordedRequest => ({
   method: 'POST',
@@ -146,17 +146,24 @@ describe('parse', () => {
     expect(parseCallEvent(repeat, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
     expect(parseCallEvent(repeat)).toBe(OUT_OF_STEP);
     expect(parseCallEvent(JSON.stringify({ seq: 2, sameExchangeAs: 1 }), good)).toBeNull();
-    // A call alike in all but its seq and times: those, and the rest from the call before.
-    const same = JSON.stringify({ seq: 2, startedAt: 1_800_000_000_000, durationMs: 8, sameAs: 1 });
-    expect(parseCallEvent(same, good)).toEqual({
-      ...good,
-      seq: 2,
-      startedAt: 1_800_000_000_000,
-      durationMs: 8,
-    });
-    expect(parseCallEvent(same, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
-    expect(parseCallEvent(same)).toBe(OUT_OF_STEP);
-    expect(parseCallEvent(JSON.stringify({ seq: 2, durationMs: 8, sameAs: 1 }), good)).toBeNull();
+    // A run of calls alike in all but their seq and times: those, the rest from the call before.
+    const run = JSON.stringify({ from: 2, times: [1_800_000_000_000, 8, 1_800_000_000_005, 3] });
+    expect(parseCallRun(run, good)).toEqual([
+      { ...good, seq: 2, startedAt: 1_800_000_000_000, durationMs: 8 },
+      { ...good, seq: 3, startedAt: 1_800_000_000_005, durationMs: 3 },
+    ]);
+    expect(parseCallRun(run, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
+    expect(parseCallRun(run, null)).toBe(OUT_OF_STEP);
+    for (const bad of [
+      '{"from":2,"times":[1800000000000]}',
+      '{"from":2,"times":[]}',
+      '{"from":2,"times":[1800000000000,"8"]}',
+      '{"times":[1800000000000,8]}',
+      '{"from":2}',
+      'not json',
+    ]) {
+      expect(parseCallRun(bad, good)).toBeNull();
+    }
     expect(parseHello('{"lastSeq":3,"capacity":{"enabled":true,"maxCalls":1000}}')?.lastSeq).toBe(
       3,
     );

@@ -10,7 +10,7 @@ import type { Verdict } from '../verdict/classify.ts';
 import { clientOf, type ClientInfo } from './client.ts';
 import { captureKind, type CaptureKind } from './describe.ts';
 import { announce, matches, NO_FILTER, type TrafficFilter } from './filter.ts';
-import { OUT_OF_STEP, parseCallEvent, parseHello } from './parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseHello } from './parse.ts';
 import { judgeCaptured, triageRecording } from './triageCalls.ts';
 
 export interface TrafficRow {
@@ -124,20 +124,13 @@ export class TrafficLive {
       const { calls, dropped } = hello.capacity;
       this.#accounted ??= Math.max(0, hello.lastSeq - calls - dropped);
     });
-    source.addEventListener('call', (e) => {
-      const call = parseCallEvent((e as MessageEvent<string>).data, this.#lastRead);
-      if (call === OUT_OF_STEP) return this.#readAgain();
-      this.#lastRead = call;
-      if (!call) return;
-      this.#account(call.seq);
-      if (this.#batchMs <= 0) return this.add([call]);
-      this.#arriving.push(call);
-      // Only the newest `limit` can be shown or held.
-      if (this.#arriving.length > 2 * this.limit) {
-        this.#arriving.splice(0, this.limit);
-        this.notListed += this.limit;
-      }
-      this.#arrivalTimer ??= setTimeout(() => this.#takeArrivals(), this.#batchMs);
+    source.addEventListener('call', (e) =>
+      this.#read(parseCallEvent((e as MessageEvent<string>).data, this.#lastRead)),
+    );
+    source.addEventListener('calls', (e) => {
+      const run = parseCallRun((e as MessageEvent<string>).data, this.#lastRead);
+      if (run === OUT_OF_STEP || run === null) return this.#read(run);
+      for (const call of run) this.#read(call);
     });
     source.addEventListener('cleared', () => this.#forget());
   }
@@ -146,6 +139,22 @@ export class TrafficLive {
    * A repeat of a call this tab did not just read (the server never sends one): the stream is read
    * again from the newest call held, rather than a call shown that cannot be rebuilt.
    */
+  /** What the stream said, one call at a time: a call, not a call (null), or out of step. */
+  #read(call: CapturedCall | null | typeof OUT_OF_STEP): void {
+    if (call === OUT_OF_STEP) return this.#readAgain();
+    this.#lastRead = call;
+    if (!call) return;
+    this.#account(call.seq);
+    if (this.#batchMs <= 0) return this.add([call]);
+    this.#arriving.push(call);
+    // Only the newest `limit` can be shown or held.
+    if (this.#arriving.length > 2 * this.limit) {
+      this.#arriving.splice(0, this.limit);
+      this.notListed += this.limit;
+    }
+    this.#arrivalTimer ??= setTimeout(() => this.#takeArrivals(), this.#batchMs);
+  }
+
   /** A call read from the stream, in seq order: the seqs it skipped are calls gone. */
   #account(seq: number): void {
     if (this.#accounted !== null && seq <= this.#accounted) return; // a replay

@@ -28,15 +28,14 @@ export function isCapturedCall(v: unknown): v is CapturedCall {
   );
 }
 
-/** A repeat (RepeatedCallEvent) of a call other than the one this reader just read. */
+/** A repeat (RepeatedCallEvent, CallRunEvent) of a call other than the one this reader just read. */
 export const OUT_OF_STEP = 'out of step';
 
 /**
  * One `event: call`'s data, or null when it is not a captured call. `previous` is the call this
- * stream's reader read just before: a SameCallEvent takes all but its seq and times from it, a
- * RepeatedCallEvent its request and response. A repeat of any other call gives OUT_OF_STEP: the
- * reader has lost its place in the stream and should read it again from the last call it holds,
- * rather than show a call it cannot rebuild.
+ * stream's reader read just before: a RepeatedCallEvent takes its request and response from it. A
+ * repeat of any other call gives OUT_OF_STEP: the reader has lost its place in the stream and
+ * should read it again from the last call it holds, rather than show a call it cannot rebuild.
  */
 export function parseCallEvent(
   data: string,
@@ -45,18 +44,6 @@ export function parseCallEvent(
   const parsed = tryParseJson(data);
   if (!parsed.ok || !isRecord(parsed.value)) return null;
   let value: unknown = parsed.value;
-  if ('sameAs' in parsed.value) {
-    const { sameAs, seq, startedAt, durationMs } = parsed.value;
-    if (previous === null || sameAs !== previous.seq) return OUT_OF_STEP;
-    if (
-      typeof seq !== 'number' ||
-      typeof startedAt !== 'number' ||
-      typeof durationMs !== 'number'
-    ) {
-      return null;
-    }
-    return { ...previous, seq, startedAt, durationMs };
-  }
   if ('sameExchangeAs' in parsed.value) {
     const { sameExchangeAs, ...rest } = parsed.value;
     if (previous === null || sameExchangeAs !== previous.seq) return OUT_OF_STEP;
@@ -74,6 +61,39 @@ export function parseCallEvent(
     // The debugger's own answer: kept only when it says what and why.
     ...(refused && { refused }),
   };
+}
+
+/** The most calls one `calls` event may hold: more than any ring keeps, far fewer than garbage. */
+const MAX_RUN = 1_000_000;
+
+/**
+ * One `event: calls`' data (a CallRunEvent): its calls, each `previous` (the call this stream's
+ * reader read just before) with only its seq and times changed. Null when it is not a run; a run
+ * that does not follow `previous` gives OUT_OF_STEP, as a repeat does in parseCallEvent.
+ */
+export function parseCallRun(
+  data: string,
+  previous: CapturedCall | null,
+): CapturedCall[] | null | typeof OUT_OF_STEP {
+  const parsed = tryParseJson(data);
+  if (!parsed.ok || !isRecord(parsed.value)) return null;
+  const { from, times } = parsed.value;
+  if (
+    typeof from !== 'number' ||
+    !Array.isArray(times) ||
+    times.length === 0 ||
+    times.length % 2 !== 0 ||
+    times.length > 2 * MAX_RUN ||
+    !times.every((t) => typeof t === 'number')
+  ) {
+    return null;
+  }
+  if (previous === null || from !== previous.seq + 1) return OUT_OF_STEP;
+  const run = new Array<CapturedCall>(times.length / 2);
+  for (let i = 0; i < run.length; i++) {
+    run[i] = { ...previous, seq: from + i, startedAt: times[2 * i], durationMs: times[2 * i + 1] };
+  }
+  return run;
 }
 
 function isCapacity(v: unknown): v is TrafficCapacity {

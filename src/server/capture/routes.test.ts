@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedCall, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import { createServerApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { OUT_OF_STEP, parseCallEvent } from '../../lib/traffic/parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseCallRun } from '../../lib/traffic/parse.ts';
 import { capturedCall, range } from './fixtures.ts';
 import { readSse, type SseReader } from './sseReader.ts';
 
@@ -39,24 +39,36 @@ async function calls(sse: SseReader, n: number): Promise<CapturedCall[]> {
   while (out.length < n) {
     const e = await sse.next();
     if (!e) throw new Error('stream ended');
-    if (e.event === 'call') {
-      const call = parseCallEvent(e.data, lastRead.get(sse) ?? null);
-      if (call === null || call === OUT_OF_STEP) throw new Error(`unreadable: ${e.data}`);
-      lastRead.set(sse, call);
-      expect(e.id).toBe(String(call.seq));
-      out.push(call);
+    if (e.event === 'call' || e.event === 'calls') {
+      const previous = lastRead.get(sse) ?? null;
+      const read =
+        e.event === 'call' ? parseCallEvent(e.data, previous) : parseCallRun(e.data, previous);
+      if (read === null || read === OUT_OF_STEP) throw new Error(`unreadable: ${e.data}`);
+      const got = Array.isArray(read) ? read : [read];
+      lastRead.set(sse, got.at(-1)!);
+      // An event's id is its last call's seq: where a reconnect resumes.
+      expect(e.id).toBe(String(got.at(-1)!.seq));
+      out.push(...got);
     }
   }
   return out;
 }
 
 /** The next `n` call events as sent: their data parsed, nothing rebuilt. */
-async function rawCalls(sse: SseReader, n: number): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  while (out.length < n) {
+/** Events as sent, until they carry `n` calls: each `call` event's data, each `calls` event's. */
+async function rawEvents(
+  sse: SseReader,
+  n: number,
+): Promise<{ event: string; data: Record<string, unknown> }[]> {
+  const out: { event: string; data: Record<string, unknown> }[] = [];
+  let count = 0;
+  while (count < n) {
     const e = await sse.next();
     if (!e) throw new Error('stream ended');
-    if (e.event === 'call') out.push(JSON.parse(e.data) as Record<string, unknown>);
+    if (e.event !== 'call' && e.event !== 'calls') continue;
+    const data = JSON.parse(e.data) as Record<string, unknown>;
+    out.push({ event: e.event, data });
+    count += e.event === 'calls' ? (data.times as number[]).length / 2 : 1;
   }
   return out;
 }
@@ -82,16 +94,22 @@ describe('GET /api/traffic/events', () => {
     // One write: three like calls, another, one like that one, and one from another client.
     for (const i of [1, 1, 1, 2, 2]) app.ring.add({ ...capturedCall(i), durationMs: i * 10 });
     app.ring.add({ ...capturedCall(2), userAgent: 'python-requests/2.32' });
-    const sent = await rawCalls(sse, 6);
-    expect(sent.map((d) => d.sameAs ?? null)).toEqual([null, 1, 2, null, 4, null]);
-    expect(sent.map((d) => d.sameExchangeAs ?? null)).toEqual([null, null, null, null, null, 5]);
-    // Alike but for its times: nothing else is sent.
-    expect(sent[1]).toEqual({ seq: 2, startedAt: 1_700_000_000_001, durationMs: 10, sameAs: 1 });
-    expect(JSON.stringify(sent[1]).length).toBeLessThan(JSON.stringify(sent[0]).length / 4);
+    const sent = await rawEvents(sse, 6);
+    expect(sent.map((e) => e.event)).toEqual(['call', 'calls', 'call', 'calls', 'call']);
+    // Alike but for their times: one event for the run, its times alone.
+    expect(sent[1]!.data).toEqual({
+      from: 2,
+      times: [1_700_000_000_001, 10, 1_700_000_000_001, 10],
+    });
+    expect(JSON.stringify(sent[1]!.data).length).toBeLessThan(
+      JSON.stringify(sent[0]!.data).length / 4,
+    );
+    expect(sent[3]!.data).toEqual({ from: 5, times: [1_700_000_000_002, 20] });
     // The same exchange from another client: all but the request and response.
-    expect(sent[5]).not.toHaveProperty('request');
-    expect(sent[5]).not.toHaveProperty('response');
-    expect(sent[5]).toMatchObject({ seq: 6, userAgent: 'python-requests/2.32' });
+    const other = sent[4]!.data;
+    expect(other).not.toHaveProperty('request');
+    expect(other).not.toHaveProperty('response');
+    expect(other).toMatchObject({ seq: 6, userAgent: 'python-requests/2.32', sameExchangeAs: 5 });
     await sse.close();
     // A tab reading the same stream from the start gets every call as the ring holds it.
     const again = await connect(app);
@@ -104,10 +122,12 @@ describe('GET /api/traffic/events', () => {
     const app = server();
     for (let i = 0; i < 120; i++) app.ring.add(capturedCall(3));
     const { sse } = await connect(app);
-    const sent = await rawCalls(sse, 120);
-    const whole = sent.flatMap((d, i) => (d.sameAs === undefined ? [i + 1] : []));
-    // The replay goes out 50 calls a write (routes.ts): each write's first call is sent whole.
-    expect(whole).toEqual([1, 51, 101]);
+    const sent = await rawEvents(sse, 120);
+    // The replay goes out 50 calls a write (routes.ts): each write's first call is sent whole,
+    // the rest of it as one run.
+    expect(
+      sent.map((e) => e.data.seq ?? `${e.data.from}+${(e.data.times as []).length / 2}`),
+    ).toEqual([1, '2+49', 51, '52+49', 101, '102+19']);
     await sse.close();
     const again = await connect(app, { 'Last-Event-ID': '110' });
     expect((await calls(again.sse, 10)).map((c) => c.seq)).toEqual([
@@ -285,7 +305,7 @@ describe('GET /api/traffic', () => {
 });
 
 describe('sseText', () => {
-  it('writes a repeat as its times alone only while every other field stays the same', async () => {
+  it('writes a run of repeats as their times alone only while every other field stays the same', async () => {
     const { sseText } = await import('./routes.ts');
     const first = { ...capturedCall(1), seq: 7 } as CapturedCall;
     const like = (seq: number, extra: Partial<CapturedCall>): CapturedCall => ({
@@ -315,30 +335,63 @@ describe('sseText', () => {
       like(17, { userAgent: null, localPath: '/us/oauth2/access_token' }),
       like(18, { userAgent: null, localPath: '/us/oauth2/access_token', upstream: 'us' }),
     ];
-    const data = [...sseText(run).matchAll(/^data: (.*)$/gm)].map((m) => m[1]!);
-    const sent = data.map((d) => JSON.parse(d) as Record<string, unknown>);
-    expect(sent[0]).toEqual(JSON.parse(JSON.stringify(first)));
+    const events = [...sseText(run).matchAll(/^event: (.*)\nid: (.*)\ndata: (.*)$/gm)].map(
+      ([, event, id, data]) => ({ event: event!, id: Number(id), data: data! }),
+    );
     /** Everything but the seq and times, as JSON. */
     const rest = ({ seq: _s, startedAt: _t, durationMs: _d, ...other }: CapturedCall) =>
       JSON.stringify(other);
-    for (let i = 1; i < run.length; i++) {
-      const call = run[i]!;
-      const previous = run[i - 1]!;
+    // What each call should go out as: whole (the first), in a run (alike but for its times), or
+    // a repeat of the exchange alone.
+    const expected: { event: string; id: number; data: unknown }[] = [];
+    for (const [i, call] of run.entries()) {
+      const previous = run[i - 1];
       const { seq, startedAt, durationMs } = call;
-      const { request: _q, response: _r, ...exchangeless } = call;
-      expect(sent[i]).toEqual(
-        rest(call) === rest(previous)
-          ? { seq, startedAt, durationMs, sameAs: previous.seq }
-          : JSON.parse(JSON.stringify({ ...exchangeless, sameExchangeAs: previous.seq })),
-      );
+      const last = expected.at(-1);
+      if (previous && rest(call) === rest(previous)) {
+        if (last?.event === 'calls') {
+          (last.data as { times: number[] }).times.push(startedAt, durationMs);
+          last.id = seq;
+        } else {
+          expected.push({
+            event: 'calls',
+            id: seq,
+            data: { from: seq, times: [startedAt, durationMs] },
+          });
+        }
+      } else if (previous) {
+        const { request: _q, response: _r, ...exchangeless } = call;
+        expected.push({
+          event: 'call',
+          id: seq,
+          data: JSON.parse(JSON.stringify({ ...exchangeless, sameExchangeAs: previous.seq })),
+        });
+      } else {
+        expected.push({ event: 'call', id: seq, data: JSON.parse(JSON.stringify(call)) });
+      }
     }
-    expect(sent.filter((d) => 'sameAs' in d).map((d) => d.seq)).toEqual([8, 10]);
+    expect(events.map((e) => ({ ...e, data: JSON.parse(e.data) as unknown }))).toEqual(expected);
+    expect(events.filter((e) => e.event === 'calls').map((e) => e.id)).toEqual([8, 10]);
     // A tab reading them one after the other rebuilds every call as it was.
     let previous: CapturedCall | null = null;
-    for (const [i, d] of data.entries()) {
-      const read = parseCallEvent(d, previous);
-      expect(read).toEqual(JSON.parse(JSON.stringify(run[i])));
-      previous = read as CapturedCall;
+    const read: CapturedCall[] = [];
+    for (const e of events) {
+      const got =
+        e.event === 'call' ? parseCallEvent(e.data, previous) : parseCallRun(e.data, previous);
+      if (got === null || got === OUT_OF_STEP) throw new Error(`unreadable: ${e.data}`);
+      read.push(...(Array.isArray(got) ? got : [got]));
+      previous = read.at(-1)!;
     }
+    expect(read).toEqual(JSON.parse(JSON.stringify(run)));
+  });
+
+  it('never puts calls whose seqs do not follow each other in one run', async () => {
+    const { sseText } = await import('./routes.ts');
+    const one = { ...capturedCall(1), seq: 1 } as CapturedCall;
+    const three = { ...one, seq: 3, startedAt: one.startedAt + 2 };
+    const text = sseText([one, three]);
+    expect(text).not.toContain('event: calls');
+    const [, second] = [...text.matchAll(/^data: (.*)$/gm)].map((m) => m[1]!);
+    expect(parseCallEvent(second!, one)).toEqual(JSON.parse(JSON.stringify(three)));
   });
 });

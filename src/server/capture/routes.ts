@@ -58,35 +58,53 @@ function repeatTail(call: CapturedCall): string {
 export const BACKLOG_CALLS_PER_WRITE = 50;
 
 /**
- * Calls in SSE's text form, for one write. JSON never holds a raw line break, so each call is one
- * `data:` line; built by hand because many go out in one write when calls come fast. A call like
- * the call before it in the same write (the ring shares their request and response, see
- * share.ts) is sent as what differs: a SameCallEvent (only its seq and times) when every other
- * field is the same too, else a RepeatedCallEvent (all but the request and response). Under load,
- * when one client repeats one call, the stream carries a fraction of the bytes and the server and
- * the tab serialise and parse a fraction of the JSON. The first call of a write is always whole.
+ * Calls in SSE's text form, for one write. JSON never holds a raw line break, so each event is
+ * one `data:` line; built by hand because many calls go out in one write when calls come fast.
+ * A call like the call before it in the same write (the ring shares their request and response,
+ * see share.ts) is sent as what differs: when every other field is the same too, only its times,
+ * in one CallRunEvent (`event: calls`) for the whole run of such calls; else a RepeatedCallEvent
+ * (all but the request and response). Under load, when one client repeats one call, the stream
+ * carries a fraction of the bytes, and the server and the tab serialise and parse a fraction of
+ * the JSON. The first call of a write is always whole.
  */
 export function sseText(calls: readonly CapturedCall[]): string {
   let out = '';
   let previous: CapturedCall | undefined;
   let tail: { of: CapturedCall; json: string } | undefined;
+  /** The times of the run of calls alike but for them, not yet written: "t,d,t,d…". */
+  let run = '';
+  let runFrom = 0;
+  const endRun = () => {
+    if (run === '') return;
+    out += `event: calls\nid: ${previous!.seq}\ndata: {"from":${runFrom},"times":[${run}]}\n\n`;
+    run = '';
+  };
   for (const call of calls) {
+    const repeat =
+      previous !== undefined &&
+      call.request === previous.request &&
+      call.response === previous.response;
+    // JSON.stringify writes a finite number as String does.
+    if (repeat && call.seq === previous!.seq + 1 && sameDetails(call, previous!)) {
+      if (run === '') runFrom = call.seq;
+      else run += ',';
+      run += `${call.startedAt},${call.durationMs}`;
+      previous = call;
+      continue;
+    }
+    endRun();
     let data: string;
-    if (previous && call.request === previous.request && call.response === previous.response) {
-      // JSON.stringify writes a finite number as String does.
+    if (repeat) {
+      if (!tail || !sameDetails(call, tail.of)) tail = { of: call, json: repeatTail(call) };
       const times = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs}`;
-      if (sameDetails(call, previous)) {
-        data = `${times},"sameAs":${previous.seq}}`; // a SameCallEvent
-      } else {
-        if (!tail || !sameDetails(call, tail.of)) tail = { of: call, json: repeatTail(call) };
-        data = `${times},${tail.json},"sameExchangeAs":${previous.seq}}`; // a RepeatedCallEvent
-      }
+      data = `${times},${tail.json},"sameExchangeAs":${previous!.seq}}`; // a RepeatedCallEvent
     } else {
       data = JSON.stringify(call);
     }
     out += `event: call\nid: ${call.seq}\ndata: ${data}\n\n`;
     previous = call;
   }
+  endRun();
   return out;
 }
 
