@@ -135,10 +135,6 @@ export class TrafficLive {
     source.addEventListener('cleared', () => this.#forget());
   }
 
-  /**
-   * A repeat of a call this tab did not just read (the server never sends one): the stream is read
-   * again from the newest call held, rather than a call shown that cannot be rebuilt.
-   */
   /** What the stream said, one call at a time: a call, not a call (null), or out of step. */
   #read(call: CapturedCall | null | typeof OUT_OF_STEP): void {
     if (call === OUT_OF_STEP) return this.#readAgain();
@@ -162,6 +158,10 @@ export class TrafficLive {
     this.#accounted = seq;
   }
 
+  /**
+   * A repeat of a call this tab did not just read (the server never sends one): the stream is read
+   * again from the newest call held, rather than a call shown that cannot be rebuilt.
+   */
   #readAgain(): void {
     const newest =
       this.#arriving.at(-1)?.seq ?? (this.held.at(-1) ?? this.rows.at(-1))?.call.seq ?? 0;
