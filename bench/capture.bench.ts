@@ -112,8 +112,8 @@ async function watch(origin: string) {
 /**
  * Capture on (one Traffic tab listening, as when someone watches: every call kept, serialised and
  * sent), on with nobody listening, off (`CAPTURE=0`), and a second capture-off app as a control:
- * four apps in one child process (two processes running the same code can differ by several
- * percent for their whole life), the same path at 50 connections, taking turns in rotating order.
+ * four apps in one child process (so they share its speed), the same path at 50 connections,
+ * taking turns in rotating order.
  * The full bench repeats this in 6 processes and pools the rounds. The control against off is
  * the instrument's own error: it should be 1.000, and how far it is not is how far no other ratio
  * here can be trusted either.
@@ -176,6 +176,8 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
     return `90 % interval ${lo.toFixed(3)}-${hi.toFixed(3)}`;
   };
   const p50 = ratio(got.on, got.off, 'p50');
+  const quiet = ratio(got.quiet, got.off, 'p50');
+  const control = ratio(got.control, got.off, 'p50');
   const f2 = (ms: Measure[], key: keyof Measure) => median(ms.map((m) => m[key])).toFixed(2);
   const f0 = (ms: Measure[], key: keyof Measure) => median(ms.map((m) => m[key])).toFixed(0);
   return [
@@ -187,21 +189,21 @@ async function latencyRows(short: boolean): Promise<BenchRow[]> {
       goal: '≤ 1.05×',
       met: p50 <= 1.05,
       gated: false,
-      note: `median of ${processes * rounds} rounds' ratios, ${p50.toFixed(3)} (${interval(got.on, got.off, 'p50')}), rounds of ${ms} ms each side (${processes} server process${processes > 1 ? 'es' : ''}, all four apps in each); the control reads ${ratio(got.control, got.off, 'p50').toFixed(3)}; p50 ${f2(got.on, 'p50')} ms on / ${f2(got.off, 'p50')} ms off; ${(streamed / 2 ** 20).toFixed(1)} MB streamed to the tab`,
+      note: `median of ${processes * rounds} rounds' ratios, ${p50.toFixed(3)} (${interval(got.on, got.off, 'p50')}), rounds of ${ms} ms each side (${processes} server process${processes > 1 ? 'es' : ''}, all four apps in each); the control reads ${control.toFixed(3)}; p50 ${f2(got.on, 'p50')} ms on / ${f2(got.off, 'p50')} ms off; ${(streamed / 2 ** 20).toFixed(1)} MB streamed to the tab`,
     },
     {
       group: 'capture',
       name: `p50 latency, ${CONCURRENCY} connections: capture on, nobody watching / off`,
-      value: ratio(got.quiet, got.off, 'p50'),
+      value: quiet,
       unit: 'ratio',
-      note: `${ratio(got.quiet, got.off, 'p50').toFixed(3)} (${interval(got.quiet, got.off, 'p50')}); p50 ${f2(got.quiet, 'p50')} ms`,
+      note: `${quiet.toFixed(3)} (${interval(got.quiet, got.off, 'p50')}); p50 ${f2(got.quiet, 'p50')} ms`,
     },
     {
       group: 'capture',
       name: `p50 latency, ${CONCURRENCY} connections: control (capture off) / off, the instrument's own error`,
-      value: ratio(got.control, got.off, 'p50'),
+      value: control,
       unit: 'ratio',
-      note: `${ratio(got.control, got.off, 'p50').toFixed(3)} (${interval(got.control, got.off, 'p50')}); p50 ${f2(got.control, 'p50')} ms`,
+      note: `${control.toFixed(3)} (${interval(got.control, got.off, 'p50')}); p50 ${f2(got.control, 'p50')} ms`,
     },
     {
       group: 'capture',
