@@ -8,7 +8,8 @@
  *   response as the call just before it; a run of calls alike in all but their seq and times is
  *   one `event: calls`, `id: <last seq>`, `data: <CallRunEvent JSON>`. On (re)connect with
  *   `Last-Event-ID: n` (or `?after=n`), every call in the ring with seq > n is sent first. A
- *   `event: cleared` with empty data follows a clear.
+ *   clear is told as `event: cleared`, `data: <TrafficEventCleared JSON>`: to every tab at once,
+ *   and to a tab reconnecting from a seq the clear removed, before anything else.
  * - `GET /api/traffic`: `{ calls: CapturedCall[], capacity: {...} }`, oldest first.
  * - `DELETE /api/traffic`: clears the ring.
  */
@@ -86,6 +87,14 @@ export interface TrafficCapacity {
 export interface TrafficSnapshot {
   calls: CapturedCall[];
   capacity: TrafficCapacity;
+}
+
+/**
+ * A `cleared` event's data: the calls up to `lastSeq` were cleared. A seq the tab first reads past
+ * `lastSeq + 1` says calls came and were dropped from the ring before the tab could read them.
+ */
+export interface TrafficEventCleared {
+  lastSeq: number;
 }
 
 /** The first event of every event stream connection (`event: hello`), before any replayed call. */

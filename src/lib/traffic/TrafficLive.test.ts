@@ -152,6 +152,17 @@ describe('TrafficLive', () => {
     expect(live.held).toEqual([]);
   });
 
+  it('forgets what a clear removed while it was away, told as it reconnects', () => {
+    for (const seq of [1, 2, 3]) source.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    // Another tab cleared at seq 3; two calls came after. On reconnecting from seq 3, this tab is
+    // told of the clear first, then gets the two calls.
+    source.emit('hello', hello(5, 2, 0));
+    source.emit('cleared', JSON.stringify({ lastSeq: 3 }));
+    for (const seq of [4, 5]) source.emit('call', JSON.stringify(token(seq, 'a', 200)));
+    expect(live.rows.map((r) => r.call.seq)).toEqual([4, 5]);
+    expect(live.notListed).toBe(0);
+  });
+
   it('empties on cleared, and after a server restart (its seq numbers start again)', () => {
     source.emit('call', JSON.stringify(token(5, 'a', 200)));
     source.emit('cleared');
@@ -295,9 +306,16 @@ describe('TrafficLive: calls not listed', () => {
     const { view, es } = open(1000);
     es.emit('call', JSON.stringify(token(5, 'a', 200)));
     expect(view.notListed).toBe(4);
-    es.emit('cleared');
+    es.emit('cleared', JSON.stringify({ lastSeq: 6 }));
     expect(view.notListed).toBe(0);
-    // The first call after a clear starts the count: the calls before it were cleared.
+    // Cleared at seq 6: seqs 7 and 8 came and were dropped before this tab read them.
+    es.emit('call', JSON.stringify(token(9, 'a', 200)));
+    expect(view.notListed).toBe(2);
+    es.emit('cleared', JSON.stringify({ lastSeq: 9 }));
+    expect(view.notListed).toBe(0);
+    // A cleared event without its seq (a server from before it said one): the first call after
+    // it starts the count.
+    es.emit('cleared');
     es.emit('call', JSON.stringify(token(9, 'a', 200)));
     es.emit('call', JSON.stringify(token(11, 'a', 200)));
     expect(view.notListed).toBe(1);

@@ -3,7 +3,7 @@ import type { CapturedCall } from '../api/traffic.ts';
 import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
 import { bearerOf, captureKind, decodeRequestBody } from './describe.ts';
 import { announce, matches, NO_FILTER } from './filter.ts';
-import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseHello } from './parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseCleared, parseHello } from './parse.ts';
 
 const req = (over: Partial<RecordedRequest>): RecordedRequest => ({
   method: 'POST',
@@ -168,5 +168,10 @@ describe('parse', () => {
       3,
     );
     expect(parseHello('{"lastSeq":3}')).toBeNull();
+    expect(parseCleared('{"lastSeq":12}')).toEqual({ lastSeq: 12 });
+    expect(parseCleared('{"lastSeq":0}')).toEqual({ lastSeq: 0 });
+    for (const bad of ['', '{}', '{"lastSeq":-1}', '{"lastSeq":1.5}', '{"lastSeq":"3"}', '[3]']) {
+      expect(parseCleared(bad)).toBeNull();
+    }
   });
 });

@@ -10,7 +10,7 @@ import type { Verdict } from '../verdict/classify.ts';
 import { clientOf, type ClientInfo } from './client.ts';
 import { captureKind, type CaptureKind } from './describe.ts';
 import { announce, matches, NO_FILTER, type TrafficFilter } from './filter.ts';
-import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseHello } from './parse.ts';
+import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseCleared, parseHello } from './parse.ts';
 import { judgeCaptured, triageRecording } from './triageCalls.ts';
 
 export interface TrafficRow {
@@ -82,7 +82,8 @@ export class TrafficLive {
   #lastRead: CapturedCall | null = null;
   /**
    * The newest seq accounted for: listed, held, arriving, or counted in notListed. Null until a
-   * `hello` says where the capture starts, or after a clear (the next call starts it again).
+   * `hello` or a `cleared` event says where the capture starts (or after a clear made here, until
+   * its event comes: the next call starts it again).
    */
   #accounted: number | null = null;
 
@@ -132,7 +133,11 @@ export class TrafficLive {
       if (run === OUT_OF_STEP || run === null) return this.#read(run);
       for (const call of run) this.#read(call);
     });
-    source.addEventListener('cleared', () => this.#forget());
+    source.addEventListener('cleared', (e) => {
+      this.#forget();
+      // The calls up to the clear are gone: a gap after it is calls the ring dropped unread.
+      this.#accounted = parseCleared((e as MessageEvent<string>).data)?.lastSeq ?? null;
+    });
   }
 
   /** What the stream said, one call at a time: a call, not a call (null), or out of step. */

@@ -1,5 +1,10 @@
 /** Narrows what arrives from /api/traffic (SSE data and the JSON list) before the UI trusts it. */
-import type { CapturedCall, TrafficCapacity, TrafficEventHello } from '../api/traffic.ts';
+import type {
+  CapturedCall,
+  TrafficCapacity,
+  TrafficEventCleared,
+  TrafficEventHello,
+} from '../api/traffic.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
 import { refusalOf } from '../verdict/classify.ts';
 
@@ -105,4 +110,14 @@ export function parseHello(data: string): TrafficEventHello | null {
   if (!parsed.ok || !isRecord(parsed.value)) return null;
   const { capacity, lastSeq } = parsed.value;
   return isCapacity(capacity) && typeof lastSeq === 'number' ? { capacity, lastSeq } : null;
+}
+
+/** A `cleared` event's data; null when it says nothing usable (a server from before it did). */
+export function parseCleared(data: string): TrafficEventCleared | null {
+  const parsed = tryParseJson(data);
+  if (!parsed.ok || !isRecord(parsed.value)) return null;
+  const { lastSeq } = parsed.value;
+  return Number.isSafeInteger(lastSeq) && (lastSeq as number) >= 0
+    ? { lastSeq: lastSeq as number }
+    : null;
 }

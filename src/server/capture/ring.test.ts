@@ -122,9 +122,12 @@ describe('CaptureRing', () => {
     // A larger call pushes out as many as it needs, and only those.
     ring.add(capturedCall(11, 100 + one));
     expect(ring.list().map((c) => c.seq)).toEqual([11, 12]);
+    expect(ring.clearedAt).toBe(0);
     ring.clear();
+    expect(ring.clearedAt).toBe(12);
     ring.add(capturedCall(12, 100));
     expect(ring.list().map((c) => c.seq)).toEqual([13]);
+    expect(ring.clearedAt).toBe(12);
     expect(ring.capacity()).toMatchObject({ calls: 1, bytes: one, dropped: 0 });
   });
 

@@ -113,6 +113,8 @@ export class CaptureRing {
   #bytes = 0;
   #seq = 0;
   #dropped = 0;
+  /** The newest seq handed out when the ring was last cleared (0: never). */
+  #clearedAt = 0;
   /** The newest call's run: what the next call shares with. */
   #newest: Like | undefined;
   #listeners = new Set<RingListener>();
@@ -128,6 +130,11 @@ export class CaptureRing {
   /** The newest seq handed out (0 before the first call). */
   get lastSeq(): number {
     return this.#seq;
+  }
+
+  /** The newest seq handed out when the ring was last cleared (0: never cleared). */
+  get clearedAt(): number {
+    return this.#clearedAt;
   }
 
   /**
@@ -246,6 +253,7 @@ export class CaptureRing {
     this.#count = 0;
     this.#bytes = 0;
     this.#dropped = 0;
+    this.#clearedAt = this.#seq;
     this.#emit({ kind: 'cleared' });
   }
 

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedCall, TrafficSnapshot } from '../../lib/api/traffic.ts';
 import { createServerApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { OUT_OF_STEP, parseCallEvent, parseCallRun } from '../../lib/traffic/parse.ts';
+import {
+  OUT_OF_STEP,
+  parseCallEvent,
+  parseCallRun,
+  parseCleared,
+} from '../../lib/traffic/parse.ts';
 import { capturedCall, range } from './fixtures.ts';
 import { readSse, type SseReader } from './sseReader.ts';
 
@@ -192,6 +197,44 @@ describe('GET /api/traffic/events', () => {
     expect(((await res.json()) as TrafficSnapshot).calls).toEqual([]);
     expect((await sse.next())?.event).toBe('cleared');
     await sse.close();
+  });
+
+  it('says up to which seq a clear removed, before the calls after it', async () => {
+    const app = server();
+    const { sse } = await connect(app);
+    for (let i = 1; i <= 3; i++) app.ring.add(capturedCall(i));
+    await calls(sse, 3);
+    // Cleared, then two calls, all before the stream's next write.
+    app.ring.clear();
+    app.ring.add(capturedCall(4));
+    app.ring.add(capturedCall(5));
+    const cleared = await sse.next();
+    expect(cleared?.event).toBe('cleared');
+    expect(parseCleared(cleared!.data)).toEqual({ lastSeq: 3 });
+    expect((await calls(sse, 2)).map((c) => c.seq)).toEqual([4, 5]);
+    await sse.close();
+  });
+
+  it('tells a tab that reconnects from a seq a clear removed, first, and no other tab', async () => {
+    const app = server();
+    for (let i = 1; i <= 3; i++) app.ring.add(capturedCall(i));
+    app.ring.clear();
+    app.ring.add(capturedCall(4));
+    // Away during the clear: its newest call (3) is gone.
+    const away = await connect(app, { 'Last-Event-ID': '3' });
+    const first = await away.sse.next();
+    expect(first?.event).toBe('cleared');
+    expect(parseCleared(first!.data)).toEqual({ lastSeq: 3 });
+    expect((await calls(away.sse, 1)).map((c) => c.seq)).toEqual([4]);
+    await away.sse.close();
+    // A tab that already has seq 4 (after the clear), or nothing, has nothing cleared to forget.
+    for (const headers of [{ 'Last-Event-ID': '4' }, {}] as Record<string, string>[]) {
+      const tab = await connect(app, headers);
+      app.ring.add(capturedCall(5));
+      const next = await tab.sse.next();
+      expect(next?.event).not.toBe('cleared');
+      await tab.sse.close();
+    }
   });
 
   it('sends heartbeats while nothing happens', async () => {

@@ -4,7 +4,12 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { CapturedCall, TrafficEventHello, TrafficSnapshot } from '../../lib/api/traffic.ts';
+import type {
+  CapturedCall,
+  TrafficEventCleared,
+  TrafficEventHello,
+  TrafficSnapshot,
+} from '../../lib/api/traffic.ts';
 import type { CaptureRing, RingEvent } from './ring.ts';
 import { sameDetails } from './share.ts';
 
@@ -108,7 +113,9 @@ export function sseText(calls: readonly CapturedCall[]): string {
   return out;
 }
 
-const CLEARED_EVENT = 'event: cleared\ndata: \n\n';
+/** What a tab is told of the ring's last clear: up to which seq its calls are gone. */
+const clearedEvent = (ring: CaptureRing) =>
+  `event: cleared\ndata: ${JSON.stringify({ lastSeq: ring.clearedAt } satisfies TrafficEventCleared)}\n\n`;
 
 export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOptions = {}): Hono {
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -135,8 +142,12 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       // as it would after a reconnect. An `after` beyond the newest seq was another server
       // lifetime's (a restart): the tab gets everything.
       let cursor = after > ring.lastSeq ? 0 : after;
-      /** The ring was emptied since the last write: the next one says so first. */
-      let cleared = false;
+      /**
+       * The ring was emptied since the last write: the next one says so first. A tab reconnecting
+       * from a seq a clear removed (it was away when the others heard of it) is told at once: what
+       * it lists was cleared.
+       */
+      let cleared = cursor > 0 && cursor <= ring.clearedAt;
       let wake: (() => void) | null = null;
       let flush: ReturnType<typeof setTimeout> | null = null;
       /** The flush time came while a write was under way: write again at once. */
@@ -171,10 +182,10 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
         if (calls.length > 0) cursor = calls.at(-1)!.seq;
         if (calls.length === 0 && !clear) return false;
         if (calls.length >= BUSY_WRITE_CALLS) nextWrite = performance.now() + writeGapMs;
-        if (calls.length === 0) await stream.write(CLEARED_EVENT);
+        if (calls.length === 0) await stream.write(clearedEvent(ring));
         for (let i = 0; i < calls.length && !stream.aborted; i += perWrite) {
           const text = sseText(calls.slice(i, i + perWrite));
-          await stream.write(i === 0 && clear ? CLEARED_EVENT + text : text);
+          await stream.write(i === 0 && clear ? clearedEvent(ring) + text : text);
         }
         return true;
       };
