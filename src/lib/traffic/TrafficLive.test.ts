@@ -211,6 +211,18 @@ describe('TrafficLive', () => {
     expect(live.rows).toHaveLength(1);
   });
 
+  it('Clear keeps the calls after the clear when the stream says so before the answer comes', async () => {
+    source.emit('call', JSON.stringify(token(1, 'a', 200)));
+    // The stream's cleared event, and a call after the clear, arrive before the DELETE's answer.
+    const slow = (async () => {
+      source.emit('cleared', JSON.stringify({ lastSeq: 1 }));
+      source.emit('call', JSON.stringify(token(2, 'b', 200)));
+      return new Response('{}', { status: 200 });
+    }) as typeof fetch;
+    await live.clear(slow);
+    expect(live.rows.map((r) => r.call.seq)).toEqual([2]);
+  });
+
   it('lists a burst of calls together, in order, and none lost across a hello or a clear', async () => {
     const batched = new TrafficLive();
     batched.start();

@@ -86,6 +86,8 @@ export class TrafficLive {
    * its event comes: the next call starts it again).
    */
   #accounted: number | null = null;
+  /** `cleared` events heard: whether one came while this tab's own Clear was under way. */
+  #clearsHeard = 0;
 
   readonly limit: number;
   readonly #batchMs: number;
@@ -134,6 +136,7 @@ export class TrafficLive {
       for (const call of run) this.#read(call);
     });
     source.addEventListener('cleared', (e) => {
+      this.#clearsHeard++;
       this.#forget();
       // The calls up to the clear are gone: a gap after it is calls the ring dropped unread.
       this.#accounted = parseCleared((e as MessageEvent<string>).data)?.lastSeq ?? null;
@@ -228,11 +231,16 @@ export class TrafficLive {
     if (held.length) this.#show(held);
   }
 
-  /** Empties the capture on the server: every tab hears `cleared`. */
+  /**
+   * Empties the capture on the server: every tab hears `cleared`. This one empties at once when
+   * the answer comes first; when the stream's `cleared` came first, it already has, and what it
+   * lists since are calls after the clear.
+   */
   async clear(fetchImpl: typeof fetch = fetch): Promise<void> {
+    const heard = this.#clearsHeard;
     const res = await fetchImpl('/api/traffic', { method: 'DELETE' });
     if (!res.ok) throw new Error(`The local server refused to clear the capture (${res.status}).`);
-    this.#forget();
+    if (this.#clearsHeard === heard) this.#forget();
   }
 
   #forget(): void {
