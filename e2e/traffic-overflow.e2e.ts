@@ -34,4 +34,11 @@ test('more calls than the view can list: it says how many earlier ones it does n
     'the server keeps the last 1,000, and this view lists the last 1,000',
   );
   await expect(rows.first()).toContainText('GET /public/v1/no-such-endpoint');
+  // The table draws the newest 100 of them; Show more draws 100 more.
+  const more = page.getByTestId('traffic-more');
+  await expect(more).toContainText('Showing the newest 100 of 1,000 calls.');
+  await expect(rows).toHaveCount(100);
+  await more.getByRole('button', { name: 'Show 100 more' }).click();
+  await expect(rows).toHaveCount(200);
+  await expect(more).toContainText('Showing the newest 200 of 1,000 calls.');
 });

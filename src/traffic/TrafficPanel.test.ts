@@ -124,6 +124,33 @@ describe('TrafficPanel', () => {
     );
   });
 
+  it('draws the newest 100 calls, and 100 more at each Show more', async () => {
+    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+    const source = FakeEventSource.last!;
+    source.emit('open');
+    source.emit('hello', hello(true));
+    for (let seq = 1; seq <= 250; seq++) {
+      source.emit('call', JSON.stringify({ ...jsonExchange, seq }));
+    }
+    const status = screen.getByTestId('traffic-status');
+    await vi.waitFor(() => expect(status.textContent).toContain('250 calls'));
+    const seqs = () =>
+      within(screen.getByTestId('traffic-table'))
+        .getAllByRole('row')
+        .slice(1)
+        .map((tr) => Number(tr.getAttribute('data-seq')));
+    expect(seqs()).toEqual(Array.from({ length: 100 }, (_, i) => 250 - i));
+    const more = screen.getByTestId('traffic-more');
+    expect(more.textContent?.replace(/\s+/g, ' ')).toContain(
+      'Showing the newest 100 of 250 calls.',
+    );
+    await fireEvent.click(within(more).getByRole('button', { name: 'Show 100 more' }));
+    expect(seqs()).toHaveLength(200);
+    await fireEvent.click(within(more).getByRole('button', { name: 'Show 50 more' }));
+    expect(seqs()).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
+    expect(screen.queryByTestId('traffic-more')).toBeNull();
+  });
+
   it('a call the debugger refused: its own answer, never PandaDoc’s, and why', async () => {
     render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
     const source = FakeEventSource.last!;

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CapturedCall } from '../api/traffic.ts';
-import { TrafficLive } from './live.svelte.ts';
+import type { Diagnosis } from '../triage/types.ts';
+import { sameDiagnoses, TrafficLive } from './live.svelte.ts';
 
 /** The browser's EventSource, driven by the test. */
 class FakeEventSource {
@@ -89,6 +90,62 @@ describe('TrafficLive', () => {
     ]);
     await vi.waitFor(() => expect(live.rows[1]?.diagnoses?.[0]?.rule).toBe('code_reused'));
     expect(live.rows[0]?.diagnoses).toEqual([]);
+  });
+
+  it('triages a call again when a call near it in time comes, and redraws it only if that changes it', async () => {
+    const refresh = (seq: number, status: number, at: number): CapturedCall => ({
+      ...token(seq, 'x', status, at),
+      durationMs: 50,
+      request: {
+        ...token(seq, 'x', status).request,
+        body: `grant_type=refresh_token&client_id=c&client_secret=s&refresh_token=${'r'.repeat(40)}`,
+      },
+    });
+    // Far before the race, a call no one raced: triaged once, never again.
+    source.emit('call', JSON.stringify(token(1, 'far', 200, 0)));
+    await vi.waitFor(() => expect(live.rows[0]?.diagnoses).toEqual([]));
+    const far = live.rows[0];
+    // The loser of a race is listed (and triaged) before its winner, which started 10 ms later.
+    source.emit('call', JSON.stringify(refresh(2, 400, 60_000)));
+    await vi.waitFor(() => expect(live.rows[1]?.diagnoses).not.toBeNull());
+    expect(live.rows[1]?.diagnoses?.map((d) => d.rule)).not.toContain('refresh_race');
+    source.emit('call', JSON.stringify(refresh(3, 200, 60_010)));
+    await vi.waitFor(() => expect(live.rows[1]?.diagnoses?.[0]?.rule).toBe('refresh_race'));
+    await vi.waitFor(() => expect(live.rows[2]?.diagnoses).toEqual([]));
+    // A call near the new ones, triaged again to the same diagnoses, is left as it was.
+    const winner = live.rows[2];
+    source.emit('call', JSON.stringify(token(4, 'other', 200, 60_020)));
+    await vi.waitFor(() => expect(live.rows[3]?.diagnoses).toEqual([]));
+    expect(live.rows[2]).toBe(winner);
+    expect(live.rows[0]).toBe(far);
+  });
+
+  it('sameDiagnoses: equal only field for field', () => {
+    const d: Diagnosis = {
+      rule: 'refresh_race',
+      severity: 'error',
+      title: 't',
+      cause: 'c',
+      next: 'n',
+      evidence: ['e1', 'e2'],
+      docs: 'https://example.test/docs',
+    };
+    expect(sameDiagnoses([d], [{ ...d, evidence: ['e1', 'e2'] }])).toBe(true);
+    expect(sameDiagnoses([], [])).toBe(true);
+    expect(sameDiagnoses(null, [])).toBe(false);
+    expect(sameDiagnoses([d], [])).toBe(false);
+    for (const other of [
+      { rule: 'code_reused' as const },
+      { severity: 'warning' as const },
+      { title: 'u' },
+      { cause: 'd' },
+      { next: 'm' },
+      { docs: undefined },
+      { evidence: ['e1'] },
+      { evidence: ['e1', 'e3'] },
+    ]) {
+      expect(sameDiagnoses([d], [{ ...d, ...other }])).toBe(false);
+    }
   });
 
   it('skips what a reconnect replays, and refuses data that is not a call', () => {

@@ -26,6 +26,11 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
 /** How often the live region may speak: a burst of calls is one sentence, not one per row. */
 const ANNOUNCE_EVERY_MS = 3000;
+/**
+ * New rows are triaged a frame after they are listed: the frame that draws them comes first, and
+ * their diagnoses (shown as "…" meanwhile) the frame after.
+ */
+const TRIAGE_AFTER_MS = 16;
 /** Calls triaged between two yields to the page. */
 const TRIAGE_SLICE = 50;
 /**
@@ -34,6 +39,25 @@ const TRIAGE_SLICE = 50;
  * redraw the table hundreds of times a second.
  */
 export const ARRIVAL_BATCH_MS = 16;
+
+/** Diagnoses that say the same, field for field: a row triaged again to these is left as it is. */
+export function sameDiagnoses(a: readonly Diagnosis[] | null, b: readonly Diagnosis[]): boolean {
+  return (
+    a !== null &&
+    a.length === b.length &&
+    a.every(
+      (d, i) =>
+        d.rule === b[i]!.rule &&
+        d.severity === b[i]!.severity &&
+        d.title === b[i]!.title &&
+        d.cause === b[i]!.cause &&
+        d.next === b[i]!.next &&
+        d.docs === b[i]!.docs &&
+        d.evidence.length === b[i]!.evidence.length &&
+        d.evidence.every((e, j) => e === b[i]!.evidence[j]),
+    )
+  );
+}
 
 export const rowLabel = (row: Pick<TrafficRow, 'call' | 'client'>) =>
   `call #${row.call.seq} (${row.client.label})`;
@@ -274,7 +298,7 @@ export class TrafficLive {
 
   #scheduleTriage(): void {
     if (this.#triageTimer) return;
-    this.#triageTimer = setTimeout(() => void this.#triage(), 0);
+    this.#triageTimer = setTimeout(() => void this.#triage(), TRIAGE_AFTER_MS);
   }
 
   /** Triage for new calls, and again for calls they overlapped (a race is seen from both sides). */
@@ -285,9 +309,12 @@ export class TrafficLive {
     const pending = new Set(this.#pendingTriage);
     this.#pendingTriage.clear();
     const fresh = rows.filter((r) => pending.has(r.call.seq));
+    // A call that ended this long before the earliest new one started cannot be near any of them.
+    const since = Math.min(...fresh.map((f) => f.call.startedAt)) - AT_ONCE_MS;
     for (const r of rows) {
       if (pending.has(r.call.seq)) continue;
       const end = r.call.startedAt + r.call.durationMs;
+      if (end < since) continue;
       const near = (f: TrafficRow) =>
         (f.call.startedAt <= end && f.call.startedAt + f.call.durationMs >= r.call.startedAt) ||
         Math.abs(f.call.startedAt - r.call.startedAt) <= AT_ONCE_MS;
@@ -302,11 +329,19 @@ export class TrafficLive {
     for (let k = 0; k < order.length; k += TRIAGE_SLICE) {
       const slice = order.slice(k, k + TRIAGE_SLICE);
       const results = await triageRecording(calls, (_c, i) => rowLabel(rows[i]!), slice);
+      // Only rows whose diagnoses changed are replaced (and drawn again): under load, most calls
+      // triaged again for a newer one near them come out as they were.
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      const bySeq = new Map(slice.map((i, j) => [rows[i]!.call.seq, results[j]!.diagnoses]));
-      this.rows = this.rows.map((r) =>
-        bySeq.has(r.call.seq) ? { ...r, diagnoses: bySeq.get(r.call.seq)! } : r,
-      );
+      const bySeq = new Map<number, Diagnosis[]>();
+      slice.forEach((i, j) => {
+        const { diagnoses } = results[j]!;
+        if (!sameDiagnoses(rows[i]!.diagnoses, diagnoses)) bySeq.set(rows[i]!.call.seq, diagnoses);
+      });
+      if (bySeq.size > 0) {
+        this.rows = this.rows.map((r) =>
+          bySeq.has(r.call.seq) ? { ...r, diagnoses: bySeq.get(r.call.seq)! } : r,
+        );
+      }
       if (k + TRIAGE_SLICE < order.length) await new Promise((r) => setTimeout(r, 0));
     }
   }
