@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -309,6 +310,31 @@ test('a call the debugger refuses itself: shown as its own answer, never PandaDo
   await expect(inspector).toContainText('The debugger refused the body unread');
   await expect(page.getByTestId('traffic-diagnosis')).toContainText('no code was used');
   await expect(page.getByTestId('traffic-diagnosis')).toContainText('(the debugger allows 64 KiB)');
+});
+
+test('a client pointed at https:// on the plain-HTTP port: shown, with what to change', async ({
+  page,
+  baseURL,
+}) => {
+  await openTraffic(page);
+  const url = `${baseURL!.replace(/^http:/, 'https:')}/public/v1/members/current`;
+  const error = await new Promise<Error>((resolve) =>
+    https.get(url, { rejectUnauthorized: false }).on('error', resolve),
+  );
+  // What the developer's client says: a TLS error, not an HTTP one.
+  expect(error.message).toMatch(/wrong version number|EPROTO|packet length/i);
+  const row = page
+    .getByTestId('traffic-table')
+    .locator('tbody tr')
+    .filter({ hasText: '(a TLS handshake)' })
+    .first();
+  await expect(row).toContainText('400: refused by the debugger, not sent on', {
+    timeout: LIVE_MS,
+  });
+  await row.getByRole('button').click();
+  const diagnosis = page.getByTestId('traffic-diagnosis');
+  await expect(diagnosis).toContainText('A TLS handshake arrived on this plain-HTTP port');
+  await expect(diagnosis).toContainText('Use http:// in the base URL your code gives the debugger');
 });
 
 test('at 390 px the Traffic section does not scroll sideways', async ({ page, baseURL }) => {

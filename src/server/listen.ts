@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer, type serve } from '@hono/node-server';
 import type { MiddlewareHandler } from 'hono';
 
@@ -39,11 +39,45 @@ export interface StartOptions {
   hostname: string;
   port: number;
   timeouts?: Partial<ServerTimeouts>;
+  /** Told of each request Node's HTTP parser refuses (before answering it as Node does). */
+  onClientError?: (error: ClientError) => void;
+}
+
+/** What Node's parser gave up on, as its clientError event says. */
+export interface ClientError {
+  code?: string;
+  /** The bytes it was reading when it gave up. */
+  rawPacket?: Buffer;
+}
+
+/** Node's own answer (lib/_http_server.js), byte for byte. */
+const answer = (status: 400 | 408 | 431) =>
+  `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`;
+
+/**
+ * What Node does with a client error when nobody listens for it, done here for a server that
+ * does: its answer (431 for headers too large, 408 for headers too slow, else 400), unless an
+ * answer on that connection has already started, then the connection closed.
+ */
+export function answerClientError(error: ClientError & Error, socket: Socket): void {
+  const message = (socket as { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
+  if (error.code !== 'ECONNRESET' && socket.writable && !message?._headerSent) {
+    socket.write(
+      answer(
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? 431
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? 408
+            : 400,
+      ),
+    );
+  }
+  socket.destroy(error);
 }
 
 /** `serve` with the timeouts applied: what `npm start` runs, and what the socket tests run. */
 export function startServer(
-  { fetch, hostname, port, timeouts }: StartOptions,
+  { fetch, hostname, port, timeouts, onClientError }: StartOptions,
   onListening?: (info: AddressInfo) => void,
 ): Server {
   const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
@@ -60,6 +94,16 @@ export function startServer(
   server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, () => {
     onListening?.(server.address() as AddressInfo);
   });
+  if (onClientError) {
+    server.on('clientError', (error: ClientError & Error, socket: Socket) => {
+      try {
+        onClientError(error);
+      } catch {
+        // Recording a refused request must never change how it is refused.
+      }
+      answerClientError(error, socket);
+    });
+  }
   server.headersTimeout = t.headersTimeoutMs;
   server.requestTimeout = t.requestTimeoutMs;
   server.keepAliveTimeout = t.keepAliveTimeoutMs;

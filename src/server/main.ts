@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createServerApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { startServer } from './listen.ts';
+import { unreadableRecorder } from './passthrough/unreadable.ts';
 
 /** `npm start`: the built app, its API, the pass-through paths and the simulator on one port. */
 // DIST_DIR: a build elsewhere (`vite build --outDir X`), so parallel checkouts don't share dist/.
@@ -22,7 +23,7 @@ try {
 const logFile = process.env.LOG_FILE;
 if (logFile) mkdirSync(dirname(logFile), { recursive: true });
 const quiet = process.env.LOG_REQUESTS === '0';
-const { app } = createServerApp({
+const { app, ring } = createServerApp({
   config,
   distDir,
   log: (line) => {
@@ -35,11 +36,16 @@ const { app } = createServerApp({
     }
   },
 });
-const server = startServer({ fetch: app.fetch, hostname: config.host, port: config.port }, () => {
-  console.log(
-    `PandaDoc OAuth Debugger ready at ${config.origin}/ (pass-through → ${config.defaultUpstream})`,
-  );
-});
+// Requests Node itself refuses (a TLS handshake, unreadable headers) are captured too.
+const onClientError = ring.settings.enabled ? unreadableRecorder(config, ring) : undefined;
+const server = startServer(
+  { fetch: app.fetch, hostname: config.host, port: config.port, onClientError },
+  () => {
+    console.log(
+      `PandaDoc OAuth Debugger ready at ${config.origin}/ (pass-through → ${config.defaultUpstream})`,
+    );
+  },
+);
 server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(
     error.code === 'EADDRINUSE'

@@ -99,22 +99,34 @@ export function capturedUpstream(config: ServerConfig, path: string): Environmen
  */
 export const MAX_CROSS_SITE_REFUSALS = 20;
 
-/** The ring as the cross-site recorder uses it. */
-type Ring = Pick<CaptureRing, 'add' | 'lastSeq' | 'capacity'>;
+/** The ring as the bounded recorders use it. */
+export type Ring = Pick<CaptureRing, 'add' | 'lastSeq' | 'capacity'>;
 
-/** Records the Origin guard's refusals on captured paths (see guards.ts `originGuard`). */
-export function crossSiteRecorder(config: ServerConfig, ring: Ring) {
-  /** Seqs of the cross-site refusals recorded that may still be in the ring, oldest first. */
+/**
+ * Adds calls of one kind to the ring, at most `max` of them held there at a time: what anyone
+ * else can make the server record must not push the developer's own calls out.
+ */
+export function boundedRecorder(ring: Ring, max: number) {
+  /** Seqs of the calls recorded that may still be in the ring, oldest first. */
   const held: number[] = [];
-  return (c: Context, answer: Response, answerBody: string, reason: string) => {
-    const upstream = capturedUpstream(config, c.req.path);
-    if (!upstream) return;
+  return (call: Omit<CapturedCall, 'seq'>) => {
     // The ring numbers every call it keeps and drops the oldest first (or all, on Clear): it
     // holds exactly the seqs from lastSeq - calls + 1 to lastSeq.
     const oldest = ring.lastSeq - ring.capacity().calls + 1;
     while (held.length > 0 && held[0]! < oldest) held.shift();
-    if (held.length >= MAX_CROSS_SITE_REFUSALS) return;
-    const stored = ring.add(
+    if (held.length >= max) return;
+    const stored = ring.add(call);
+    if (stored) held.push(stored.seq);
+  };
+}
+
+/** Records the Origin guard's refusals on captured paths (see guards.ts `originGuard`). */
+export function crossSiteRecorder(config: ServerConfig, ring: Ring) {
+  const record = boundedRecorder(ring, MAX_CROSS_SITE_REFUSALS);
+  return (c: Context, answer: Response, answerBody: string, reason: string) => {
+    const upstream = capturedUpstream(config, c.req.path);
+    if (!upstream) return;
+    record(
       refusedCall(c, {
         t0: performance.now(),
         upstream,
@@ -123,6 +135,5 @@ export function crossSiteRecorder(config: ServerConfig, ring: Ring) {
         answerBody,
       }),
     );
-    if (stored) held.push(stored.seq);
   };
 }

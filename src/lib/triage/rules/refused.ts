@@ -23,6 +23,10 @@ const NEXT: Partial<Record<RefusalKind, (input: TriageInput) => string>> = {
       : 'Uploads through the debugger stop at 100 MB: send a smaller file through it, or this one straight to PandaDoc.',
   preflight: () => FROM_A_PAGE,
   cross_site: () => `${FROM_A_PAGE} Point your server-side code at the debugger instead.`,
+  https: () =>
+    'Use http:// in the base URL your code gives the debugger (its origin, or its /us or /eu): it serves plain HTTP on this machine only, and makes the https:// call to PandaDoc itself.',
+  unreadable: () =>
+    'Check the headers your code sends: no line break or control character in a value (trim a token read from a file or an environment variable), and under 16 KB in all. An HTTP library builds a valid request; a hand-written one must end each line with CRLF.',
   not_found: () =>
     'The debugger passes on /oauth2/access_token and every path under /public/, optionally after /us or /eu. Check the base URL your code uses (the debugger’s origin, or its /us or /eu) and the path PandaDoc documents.',
 };
