@@ -359,6 +359,28 @@ describe('TrafficLive: calls not listed', () => {
     view.stop();
   });
 
+  it('lists what arrived in the next frame, together; where there are no frames, after a time', async () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (run: FrameRequestCallback) => frames.push(run));
+    vi.stubGlobal('cancelAnimationFrame', () => undefined);
+    const view = new TrafficLive(1000, 20);
+    view.start();
+    const es = FakeEventSource.last!;
+    es.emit('open');
+    es.emit('hello', hello(0));
+    es.emit('call', JSON.stringify(token(1, 'a', 200)));
+    es.emit('call', JSON.stringify(token(2, 'b', 200)));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(view.rows).toHaveLength(0); // no frame drawn yet
+    expect(frames).toHaveLength(1); // one frame lists both
+    frames.shift()!(0);
+    expect(view.rows.map((r) => r.call.seq)).toEqual([1, 2]);
+    vi.stubGlobal('requestAnimationFrame', undefined);
+    es.emit('call', JSON.stringify(token(3, 'c', 200)));
+    await vi.waitFor(() => expect(view.rows.map((r) => r.call.seq)).toEqual([1, 2, 3]));
+    view.stop();
+  });
+
   it('counts a burst too large to list, in every place it is cut', async () => {
     const view = new TrafficLive(2, 20);
     view.start();

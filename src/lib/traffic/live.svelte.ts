@@ -34,9 +34,10 @@ const TRIAGE_AFTER_MS = 16;
 /** Calls triaged between two yields to the page. */
 const TRIAGE_SLICE = 50;
 /**
- * Calls arriving within this long are listed together: the server sends a burst in one write,
- * which the browser hands over one event at a time, and listing each on its own would filter and
- * redraw the table hundreds of times a second.
+ * Calls arriving before the next frame are listed together, in that frame (see nextFrame): the
+ * server sends a burst in one write, which the browser hands over one event at a time, and listing
+ * each on its own would filter and redraw the table hundreds of times a second. Where there are no
+ * frames, calls arriving within this long are.
  */
 export const ARRIVAL_BATCH_MS = 16;
 
@@ -57,6 +58,21 @@ export function sameDiagnoses(a: readonly Diagnosis[] | null, b: readonly Diagno
         d.evidence.every((e, j) => e === b[i]!.evidence[j]),
     )
   );
+}
+
+/**
+ * `run` just before the browser draws its next frame: calls that arrived since the last frame are
+ * listed in the frame that shows them, without waiting out a timer. A tab in the background draws
+ * no frames, and lists what came when it is shown again. Where there are no frames (tests), after
+ * `fallbackMs`. Returns what cancels it.
+ */
+function nextFrame(run: () => void, fallbackMs: number): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(run);
+    return () => cancelAnimationFrame(id);
+  }
+  const timer = setTimeout(run, fallbackMs);
+  return () => clearTimeout(timer);
 }
 
 export const rowLabel = (row: Pick<TrafficRow, 'call' | 'client'>) =>
@@ -100,7 +116,8 @@ export class TrafficLive {
   #unsaid = { added: 0, failed: 0 };
   #announceTimer: ReturnType<typeof setTimeout> | null = null;
   #arriving: CapturedCall[] = [];
-  #arrivalTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the listing of the calls arriving, when one is scheduled. */
+  #arrivalTimer: (() => void) | null = null;
   #url = '/api/traffic/events';
   /** The call event read just before, on this connection: what a repeat of it builds on. */
   #lastRead: CapturedCall | null = null;
@@ -180,7 +197,7 @@ export class TrafficLive {
       this.#arriving.splice(0, this.limit);
       this.notListed += this.limit;
     }
-    this.#arrivalTimer ??= setTimeout(() => this.#takeArrivals(), this.#batchMs);
+    this.#arrivalTimer ??= nextFrame(() => this.#takeArrivals(), this.#batchMs);
   }
 
   /** A call read from the stream, in seq order: the seqs it skipped are calls gone. */
@@ -202,7 +219,7 @@ export class TrafficLive {
   }
 
   #takeArrivals(): void {
-    if (this.#arrivalTimer) clearTimeout(this.#arrivalTimer);
+    this.#arrivalTimer?.();
     this.#arrivalTimer = null;
     const calls = this.#arriving;
     this.#arriving = [];
@@ -213,7 +230,8 @@ export class TrafficLive {
     this.#source?.close();
     this.#source = null;
     this.status = 'closed';
-    for (const t of [this.#triageTimer, this.#announceTimer, this.#arrivalTimer]) {
+    this.#arrivalTimer?.();
+    for (const t of [this.#triageTimer, this.#announceTimer]) {
       if (t) clearTimeout(t);
     }
     this.#arrivalTimer = null;
