@@ -39,8 +39,11 @@ export interface StartOptions {
   hostname: string;
   port: number;
   timeouts?: Partial<ServerTimeouts>;
-  /** Told of each request Node's HTTP parser refuses (before answering it as Node does). */
-  onClientError?: (error: ClientError) => void;
+  /**
+   * Told of each request Node's HTTP parser refuses (before answering it as Node does).
+   * `inFlight`: the app already has the request (the parser failed in its body), and records it.
+   */
+  onClientError?: (error: ClientError, inFlight: boolean) => void;
 }
 
 /** What Node's parser gave up on, as its clientError event says. */
@@ -50,27 +53,29 @@ export interface ClientError {
   rawPacket?: Buffer;
 }
 
-/** Node's own answer (lib/_http_server.js), byte for byte. */
-const answer = (status: 400 | 408 | 431) =>
-  `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`;
+/** The status Node answers a client error with (lib/_http_server.js, socketOnError). */
+export const clientErrorStatus = (code: string | undefined): 400 | 408 | 413 | 431 =>
+  code === 'HPE_HEADER_OVERFLOW'
+    ? 431
+    : code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+      ? 413
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400;
+
+/** The answer on the socket of a request in progress, if any. */
+const inFlightAnswer = (socket: Socket) =>
+  (socket as { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage ?? null;
 
 /**
  * What Node does with a client error when nobody listens for it, done here for a server that
- * does: its answer (431 for headers too large, 408 for headers too slow, else 400), unless an
- * answer on that connection has already started, then the connection closed.
+ * does: its answer, byte for byte, unless an answer on that connection has already started, then
+ * the connection closed.
  */
 export function answerClientError(error: ClientError & Error, socket: Socket): void {
-  const message = (socket as { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
-  if (error.code !== 'ECONNRESET' && socket.writable && !message?._headerSent) {
-    socket.write(
-      answer(
-        error.code === 'HPE_HEADER_OVERFLOW'
-          ? 431
-          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-            ? 408
-            : 400,
-      ),
-    );
+  if (error.code !== 'ECONNRESET' && socket.writable && !inFlightAnswer(socket)?._headerSent) {
+    const status = clientErrorStatus(error.code);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
   }
   socket.destroy(error);
 }
@@ -97,7 +102,7 @@ export function startServer(
   if (onClientError) {
     server.on('clientError', (error: ClientError & Error, socket: Socket) => {
       try {
-        onClientError(error);
+        onClientError(error, inFlightAnswer(socket) !== null);
       } catch {
         // Recording a refused request must never change how it is refused.
       }

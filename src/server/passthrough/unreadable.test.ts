@@ -109,6 +109,17 @@ describe('requests Node refuses before the app sees them', () => {
     ).toEqual([['POST', '/oauth2/access_token', 400]]);
   });
 
+  it('broken in its body: 413 as Node sends it, and no second record (the app has the call)', async () => {
+    const before = served.ring.lastSeq;
+    const answer = await raw(
+      'POST /public/v1/documents HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `1;${'a'.repeat(20 * 1024)}\r\nx\r\n0\r\n\r\n`,
+    );
+    expect(answer).toBe('HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(capturedSince(before).filter((c) => c.refused?.kind === 'unreadable')).toEqual([]);
+  });
+
   it('not recorded: the app’s own paths, bytes that are not HTTP; recorded at most 20 at a time', async () => {
     const before = served.ring.lastSeq;
     expect(await raw('GET /api/session HTTP/1.1\r\nHost: x\r\nBad\x01: y\r\n\r\n')).toContain(

@@ -14,12 +14,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { ServerConfig } from '../config.ts';
-import type { ClientError } from '../listen.ts';
+import { clientErrorStatus, type ClientError } from '../listen.ts';
 import { boundedRecorder, capturedUpstream, type Ring } from './refusal.ts';
 
 /** What a refused request was, as far as it can be told from its bytes. */
 export interface Unreadable {
-  status: 400 | 408 | 431;
+  status: 400 | 408 | 413 | 431;
   /** A TLS handshake: the client speaks https:// to a plain-HTTP port. */
   tls: boolean;
   method: string | null;
@@ -76,10 +76,8 @@ export function describeUnreadable(error: ClientError): Unreadable | null {
   const text = raw.subarray(0, 64 * 1024).toString('latin1');
   const line = REQUEST_LINE.exec(text);
   if (!line) return null;
-  const status =
-    code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   return {
-    status,
+    status: clientErrorStatus(code),
     tls: false,
     method: line[1]!,
     target: line[2]!,
@@ -97,7 +95,9 @@ export const MAX_UNREADABLE_HELD = 20;
  */
 export function unreadableRecorder(config: ServerConfig, ring: Ring) {
   const record = boundedRecorder(ring, MAX_UNREADABLE_HELD);
-  return (error: ClientError) => {
+  return (error: ClientError, inFlight = false) => {
+    // Broken in its body: the app has the request, and records it as the pass-through call it is.
+    if (inFlight) return;
     const got = describeUnreadable(error);
     if (!got) return;
     const path = got.target?.split('?')[0] ?? null;
