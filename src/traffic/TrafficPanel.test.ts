@@ -86,6 +86,9 @@ describe('TrafficPanel', () => {
       within(row).getByRole('button', { name: /POST \/oauth2\/access_token, call #7/ }),
     );
     const inspector = screen.getByRole('region', { name: /Call #7/ });
+    expect(within(inspector).getByTestId('traffic-client').textContent?.trim()).toBe(
+      'python-requests 2.31.0 (python-requests/2.31.0)',
+    );
     expect(within(inspector).getByRole('heading', { level: 4 }).textContent).toContain('JSON body');
     // JSON fields decoded; the secret and the code only by fingerprint.
     const fields = within(inspector).getByTestId('traffic-fields');
@@ -122,6 +125,17 @@ describe('TrafficPanel', () => {
     expect(status.textContent?.replace(/\s+/g, ' ')).toContain(
       '2 calls · 5 earlier calls not listed (the server keeps the last 1,000, and this view lists the last 1,000)',
     );
+  });
+
+  it('a call without a User-Agent says so once', async () => {
+    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+    const source = FakeEventSource.last!;
+    source.emit('open');
+    source.emit('hello', hello(true));
+    source.emit('call', JSON.stringify({ ...jsonExchange, userAgent: null }));
+    const table = await screen.findByRole('table', { name: /Captured calls/ });
+    await fireEvent.click(within(table).getAllByRole('button')[0]!);
+    expect(screen.getByTestId('traffic-client').textContent?.trim()).toBe('no User-Agent');
   });
 
   it('draws the newest 100 calls, and 100 more at each Show more', async () => {
