@@ -11,7 +11,7 @@ import { clientOf, type ClientInfo } from './client.ts';
 import { captureKind, type CaptureKind } from './describe.ts';
 import { announce, matches, NO_FILTER, type TrafficFilter } from './filter.ts';
 import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseCleared, parseHello } from './parse.ts';
-import { judgeCaptured, triageRecording } from './triageCalls.ts';
+import { judgeCaptured, prepareRecording } from './triageCalls.ts';
 
 export interface TrafficRow {
   call: CapturedCall;
@@ -340,13 +340,17 @@ export class TrafficLive {
     }
     const indexes = rows.flatMap((r, i) => (pending.has(r.call.seq) ? [i] : []));
     if (indexes.length === 0) return;
-    const calls = rows.map((r) => r.call);
+    // The recording is read once for every slice of this run.
+    const triage = await prepareRecording(
+      rows.map((r) => r.call),
+      (_c, i) => rowLabel(rows[i]!),
+    );
     // Newest first, a slice at a time: a replay of a full ring (a thousand calls) must not
     // freeze the page, and the calls a person is looking at are diagnosed first.
     const order = [...indexes].reverse();
     for (let k = 0; k < order.length; k += TRIAGE_SLICE) {
       const slice = order.slice(k, k + TRIAGE_SLICE);
-      const results = await triageRecording(calls, (_c, i) => rowLabel(rows[i]!), slice);
+      const results = triage(slice);
       // Only rows whose diagnoses changed are replaced (and drawn again): under load, most calls
       // triaged again for a newer one near them come out as they were.
       // eslint-disable-next-line svelte/prefer-svelte-reactivity

@@ -122,40 +122,52 @@ export async function triageRecording(
   label: CallLabeller = (_c, i) => `call ${i + 1}`,
   indexes?: readonly number[],
 ): Promise<TriagedCall[]> {
+  return (await prepareRecording(calls, label))(indexes ?? calls.map((_c, i) => i));
+}
+
+/**
+ * The recording read once, ready to triage any of its calls: what triageRecording does, for a
+ * caller that triages a few calls at a time (the Traffic view, between frames) without reading the
+ * whole recording again for each few.
+ */
+export async function prepareRecording(
+  calls: readonly RecordedCall[],
+  label: CallLabeller = (_c, i) => `call ${i + 1}`,
+): Promise<(indexes: readonly number[]) => TriagedCall[]> {
   const read = await Promise.all(calls.map(readCall));
   const kinds = read.map((r) => r.kind);
   const verdicts = read.map((r) => r.verdict);
   const fps = read.map((r) => r.fingerprints);
   const entries: WireEntry[] = calls.map((c, i) => ({ ...read[i]!.entry, label: label(c, i) }));
   const refused = calls.map((c) => refusalOf(c) !== null);
-  const wanted = indexes ?? calls.map((_c, i) => i);
-  return wanted.map((i) => {
-    const call = calls[i]!;
-    const kind = kinds[i]!;
-    const verdict = verdicts[i]!;
-    // The consent screen is a browser's page, not an API answer: nothing here to triage.
-    if (kind === 'authorize') return { kind, verdict, fingerprints: fps[i]!, diagnoses: [] };
-    // A call the debugger refused never reached PandaDoc: no evidence for or against any other.
-    const others = entries.filter((_e, j) => j !== i && !refused[j]);
-    const form = decodeRequestBody(call.request).fields;
-    const field = (name: string) => form.find((f) => f.name === name)?.value ?? '';
-    const context: TriageContext = {
-      history: others,
-      profile: {
-        clientId: field('client_id'),
-        redirectUri: field('redirect_uri'),
-        environment: call.upstream ?? 'simulator',
-      },
-      refreshTokenFingerprint: fps[i]!.refreshToken,
-      accessTokenFingerprint: fps[i]!.accessToken,
-      wire: { upstream: call.upstream ?? null, sent: fps[i]!, others },
-    };
-    const diagnoses = triageAll({
-      kind: kind === 'api' ? 'verify' : kind,
-      call: { ...call, verdict },
-      now: call.startedAt + call.durationMs,
-      context,
+  return (wanted) =>
+    wanted.map((i) => {
+      const call = calls[i]!;
+      const kind = kinds[i]!;
+      const verdict = verdicts[i]!;
+      // The consent screen is a browser's page, not an API answer: nothing here to triage.
+      if (kind === 'authorize') return { kind, verdict, fingerprints: fps[i]!, diagnoses: [] };
+      // A call the debugger refused never reached PandaDoc: no evidence for or against any other.
+      const others = entries.filter((_e, j) => j !== i && !refused[j]);
+      const form = decodeRequestBody(call.request).fields;
+      const field = (name: string) => form.find((f) => f.name === name)?.value ?? '';
+      const context: TriageContext = {
+        history: others,
+        profile: {
+          clientId: field('client_id'),
+          redirectUri: field('redirect_uri'),
+          environment: call.upstream ?? 'simulator',
+        },
+        refreshTokenFingerprint: fps[i]!.refreshToken,
+        accessTokenFingerprint: fps[i]!.accessToken,
+        wire: { upstream: call.upstream ?? null, sent: fps[i]!, others },
+      };
+      const diagnoses = triageAll({
+        kind: kind === 'api' ? 'verify' : kind,
+        call: { ...call, verdict },
+        now: call.startedAt + call.durationMs,
+        context,
+      });
+      return { kind, verdict, fingerprints: fps[i]!, diagnoses };
     });
-    return { kind, verdict, fingerprints: fps[i]!, diagnoses };
-  });
 }
