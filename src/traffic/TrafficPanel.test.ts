@@ -51,6 +51,15 @@ const jsonExchange: CapturedCall = {
   failure: null,
 };
 
+/** The panel, its event stream open and the capture on: the stream, to send calls down. */
+function openPanel(): FakeEventSource {
+  render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
+  const source = FakeEventSource.last!;
+  source.emit('open');
+  source.emit('hello', hello(true));
+  return source;
+}
+
 beforeEach(() => vi.stubGlobal('EventSource', FakeEventSource));
 afterEach(() => vi.unstubAllGlobals());
 
@@ -70,10 +79,7 @@ describe('TrafficPanel', () => {
   });
 
   it('lists a call with its client and diagnosis, and opens it in the inspector', async () => {
-    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
-    const source = FakeEventSource.last!;
-    source.emit('open');
-    source.emit('hello', hello(true));
+    const source = openPanel();
     source.emit('call', JSON.stringify(jsonExchange));
     const table = await screen.findByRole('table', { name: /Captured calls/ });
     const row = within(table).getAllByRole('row')[1]!;
@@ -106,10 +112,7 @@ describe('TrafficPanel', () => {
   });
 
   it('says how many earlier calls it cannot list, and why', async () => {
-    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
-    const source = FakeEventSource.last!;
-    source.emit('open');
-    source.emit('hello', hello(true));
+    const source = openPanel();
     source.emit('call', JSON.stringify({ ...jsonExchange, seq: 1 }));
     const status = screen.getByTestId('traffic-status');
     await vi.waitFor(() => expect(status.textContent).toContain('1 call'));
@@ -128,10 +131,7 @@ describe('TrafficPanel', () => {
   });
 
   it('a call without a User-Agent says so once', async () => {
-    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
-    const source = FakeEventSource.last!;
-    source.emit('open');
-    source.emit('hello', hello(true));
+    const source = openPanel();
     source.emit('call', JSON.stringify({ ...jsonExchange, userAgent: null }));
     const table = await screen.findByRole('table', { name: /Captured calls/ });
     await fireEvent.click(within(table).getAllByRole('button')[0]!);
@@ -139,10 +139,7 @@ describe('TrafficPanel', () => {
   });
 
   it('draws the newest 100 calls, and 100 more at each Show more', async () => {
-    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
-    const source = FakeEventSource.last!;
-    source.emit('open');
-    source.emit('hello', hello(true));
+    const source = openPanel();
     for (let seq = 1; seq <= 250; seq++) {
       source.emit('call', JSON.stringify({ ...jsonExchange, seq }));
     }
@@ -166,10 +163,7 @@ describe('TrafficPanel', () => {
   });
 
   it('a call the debugger refused: its own answer, never PandaDoc’s, and why', async () => {
-    render(TrafficPanel, { origin: 'http://127.0.0.1:5173' });
-    const source = FakeEventSource.last!;
-    source.emit('open');
-    source.emit('hello', hello(true));
+    const source = openPanel();
     const refused: CapturedCall = {
       ...jsonExchange,
       seq: 8,
