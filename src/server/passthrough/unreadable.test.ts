@@ -147,8 +147,10 @@ describe('describeUnreadable', () => {
   it('reads the request line and User-Agent, and says why for each parser error', () => {
     const request =
       'GET /public/v1/documents?status=0 HTTP/1.1\r\nHost: x\r\nuser-agent:  curl/8.5.0 \r\n';
-    // A timeout comes without the bytes.
-    expect(describeUnreadable({ code: 'ERR_HTTP_REQUEST_TIMEOUT' })).toBeNull();
+    // A timeout: nothing says which path it was for (Node gives no bytes with it).
+    for (const rawPacket of [undefined, packet(request)]) {
+      expect(describeUnreadable({ code: 'ERR_HTTP_REQUEST_TIMEOUT', rawPacket })).toBeNull();
+    }
     expect(
       describeUnreadable({ code: 'HPE_INVALID_HEADER_TOKEN', rawPacket: packet(request) }),
     ).toMatchObject({
@@ -161,7 +163,6 @@ describe('describeUnreadable', () => {
     const reasons = new Map(
       [
         'HPE_HEADER_OVERFLOW',
-        'ERR_HTTP_REQUEST_TIMEOUT',
         'HPE_LF_EXPECTED',
         'HPE_UNEXPECTED_CONTENT_LENGTH',
         'HPE_SOMETHING_NEW',
@@ -171,7 +172,6 @@ describe('describeUnreadable', () => {
       }),
     );
     expect(reasons.get('HPE_HEADER_OVERFLOW')).toMatch(/^431 .*16 KB/);
-    expect(reasons.get('ERR_HTTP_REQUEST_TIMEOUT')).toMatch(/^408 .*did not all arrive/);
     expect(reasons.get('HPE_LF_EXPECTED')).toMatch(/^400 .*line break/);
     expect(reasons.get('HPE_UNEXPECTED_CONTENT_LENGTH')).toMatch(/^400 .*Transfer-Encoding/);
     expect(reasons.get('HPE_SOMETHING_NEW')).toMatch(/^400 .*\(HPE_SOMETHING_NEW\)/);

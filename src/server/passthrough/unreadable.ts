@@ -1,8 +1,9 @@
 /**
  * Requests Node's HTTP parser refuses before the app sees them: a TLS handshake on this plain-HTTP
- * port (a client whose base URL says https://), headers over Node's 16 KB limit, a header line it
- * cannot read (a token with its newline). Node answers 400 or 431 and closes the connection; without a record of it, a developer whose client did one of these
- * finds nothing in Traffic and cannot tell whether the call arrived at all.
+ * port (a client using https://), headers over Node's 16 KB limit, a header line it cannot read
+ * (a token with its newline). Node answers 400 or 431 and closes the connection; without a record
+ * of it, a developer whose client did one of these finds nothing in Traffic and cannot tell
+ * whether the call arrived at all.
  *
  * Headers that never finish (408) are not recorded: Node gives no bytes with the timeout, so
  * nothing says which path it was for, and a browser's unused speculative connection ends the same.
@@ -19,7 +20,7 @@ import { boundedRecorder, capturedUpstream, type Ring } from './refusal.ts';
 
 /** What a refused request was, as far as it can be told from its bytes. */
 export interface Unreadable {
-  status: 400 | 408 | 413 | 431;
+  status: ReturnType<typeof clientErrorStatus>;
   /** A TLS handshake: the client speaks https:// to a plain-HTTP port. */
   tls: boolean;
   method: string | null;
@@ -39,14 +40,12 @@ function reasonFor(code: string): string {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
       return 'Its headers are over the 16 KB Node allows (431 Request Header Fields Too Large), so the debugger could not read the request.';
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return 'Its headers did not all arrive in time (408 Request Timeout): the client opened the request and stopped sending.';
     case 'HPE_INVALID_HEADER_TOKEN':
     case 'HPE_INVALID_CHARACTER':
     case 'HPE_CR_EXPECTED':
     case 'HPE_LF_EXPECTED':
     case 'HPE_INVALID_CONSTANT':
-      return `A header line could not be read (${code}): a line break or control character in a header value (a token read from a file with its newline, say) ends the line where the client did not mean it to.`;
+      return `A header line could not be read (${code}): it holds a character HTTP does not allow there, such as a control character or a line break inside a value (a token read from a file with its newline, say).`;
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
       return 'It has both Content-Length and Transfer-Encoding, which HTTP/1.1 forbids: a proxy and a server could read different bodies from it.';
     default:
@@ -56,11 +55,12 @@ function reasonFor(code: string): string {
 
 /**
  * The refused request, or null when there is nothing a developer could act on: the client went
- * away (ECONNRESET), or bytes that are neither a TLS handshake nor start with a request line.
+ * away (ECONNRESET), headers that never finished (Node gives no bytes with a timeout, so nothing
+ * says which path it was for), or bytes that are neither a TLS handshake nor a request line.
  */
 export function describeUnreadable(error: ClientError): Unreadable | null {
   const code = error.code ?? 'unknown';
-  if (code === 'ECONNRESET') return null;
+  if (code === 'ECONNRESET' || code === 'ERR_HTTP_REQUEST_TIMEOUT') return null;
   const raw = error.rawPacket ?? Buffer.alloc(0);
   if (isTlsHandshake(raw)) {
     return {
@@ -70,7 +70,7 @@ export function describeUnreadable(error: ClientError): Unreadable | null {
       target: null,
       userAgent: null,
       reason:
-        'A TLS handshake arrived on this plain-HTTP port: the client’s base URL starts with https://, and the debugger serves http:// only.',
+        'A TLS handshake arrived on this plain-HTTP port: the client called it with https://, and the debugger serves http:// only.',
     };
   }
   const text = raw.subarray(0, 64 * 1024).toString('latin1');
