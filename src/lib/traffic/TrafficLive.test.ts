@@ -92,13 +92,13 @@ describe('TrafficLive', () => {
     expect(live.rows[0]?.diagnoses).toEqual([]);
   });
 
-  it('triages a call again when a call near it in time comes, and redraws it only if that changes it', async () => {
-    const refresh = (seq: number, status: number, at: number): CapturedCall => ({
+  it('triages a call again when a newer call can change it, and redraws it only if that changes it', async () => {
+    const refresh = (seq: number, status: number, at: number, rt = 'r'): CapturedCall => ({
       ...token(seq, 'x', status, at),
       durationMs: 50,
       request: {
-        ...token(seq, 'x', status).request,
-        body: `grant_type=refresh_token&client_id=c&client_secret=s&refresh_token=${'r'.repeat(40)}`,
+        ...token(seq, 'x', status, at).request,
+        body: `grant_type=refresh_token&client_id=c&client_secret=s&refresh_token=${rt.repeat(40)}`,
       },
     });
     // Far before the race, a call no one raced: triaged once, never again.
@@ -112,10 +112,12 @@ describe('TrafficLive', () => {
     source.emit('call', JSON.stringify(refresh(3, 200, 60_010)));
     await vi.waitFor(() => expect(live.rows[1]?.diagnoses?.[0]?.rule).toBe('refresh_race'));
     await vi.waitFor(() => expect(live.rows[2]?.diagnoses).toEqual([]));
-    // A call near the new ones, triaged again to the same diagnoses, is left as it was.
+    // Another refresh: the loser is triaged again, to the same diagnoses, and left as it was.
+    const loser = live.rows[1];
     const winner = live.rows[2];
-    source.emit('call', JSON.stringify(token(4, 'other', 200, 60_020)));
+    source.emit('call', JSON.stringify(refresh(4, 200, 60_020, 'q')));
     await vi.waitFor(() => expect(live.rows[3]?.diagnoses).toEqual([]));
+    expect(live.rows[1]).toBe(loser);
     expect(live.rows[2]).toBe(winner);
     expect(live.rows[0]).toBe(far);
   });

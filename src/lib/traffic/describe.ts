@@ -23,9 +23,13 @@ function pathOf(url: string): string {
   }
 }
 
-export const isTokenPath = (url: string) => /\/oauth2\/access_token\/?$/.test(pathOf(url));
-export const isMemberPath = (url: string) => /\/public\/v1\/members\/current\/?$/.test(pathOf(url));
-export const isAuthorizePath = (url: string) => /\/oauth2\/authorize\/?$/.test(pathOf(url));
+const TOKEN_PATH = /\/oauth2\/access_token\/?$/;
+const MEMBER_PATH = /\/public\/v1\/members\/current\/?$/;
+const AUTHORIZE_PATH = /\/oauth2\/authorize\/?$/;
+
+export const isTokenPath = (url: string) => TOKEN_PATH.test(pathOf(url));
+export const isMemberPath = (url: string) => MEMBER_PATH.test(pathOf(url));
+export const isAuthorizePath = (url: string) => AUTHORIZE_PATH.test(pathOf(url));
 
 export type BodyFormat = 'form' | 'json' | 'text' | 'none';
 
@@ -81,12 +85,23 @@ export function grantTypeOf(call: UpstreamExchange): string | null {
   }
 }
 
+const kinds = new WeakMap<RecordedRequest, CaptureKind>();
+
+/**
+ * What a call is, from its request alone: decided once per request object (a run of like calls
+ * from the event stream shares one).
+ */
 export function captureKind(call: UpstreamExchange): CaptureKind {
-  if (isTokenPath(call.request.url)) {
-    return grantTypeOf(call) === 'refresh_token' ? 'refresh' : 'exchange';
+  let kind = kinds.get(call.request);
+  if (kind === undefined) {
+    const path = pathOf(call.request.url);
+    if (TOKEN_PATH.test(path))
+      kind = grantTypeOf(call) === 'refresh_token' ? 'refresh' : 'exchange';
+    else if (AUTHORIZE_PATH.test(path)) kind = 'authorize';
+    else kind = MEMBER_PATH.test(path) ? 'verify' : 'api';
+    kinds.set(call.request, kind);
   }
-  if (isAuthorizePath(call.request.url)) return 'authorize';
-  return isMemberPath(call.request.url) ? 'verify' : 'api';
+  return kind;
 }
 
 /** A one-line name for the list: "token: exchange", "token: refresh", "members/current", "GET documents". */

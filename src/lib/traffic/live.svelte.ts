@@ -4,14 +4,13 @@
  * arrival path), plus pause, filters and what the live region says.
  */
 import type { CapturedCall, TrafficCapacity } from '../api/traffic.ts';
-import { AT_ONCE_MS } from '../triage/rules/wire.ts';
 import type { Diagnosis } from '../triage/types.ts';
 import type { Verdict } from '../verdict/classify.ts';
 import { clientOf, type ClientInfo } from './client.ts';
 import { captureKind, type CaptureKind } from './describe.ts';
 import { announce, matches, NO_FILTER, type TrafficFilter } from './filter.ts';
 import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseCleared, parseHello } from './parse.ts';
-import { judgeCaptured, prepareRecording } from './triageCalls.ts';
+import { changedBy, judgeCaptured, prepareRecording } from './triageCalls.ts';
 
 export interface TrafficRow {
   call: CapturedCall;
@@ -319,25 +318,17 @@ export class TrafficLive {
     this.#triageTimer = setTimeout(() => void this.#triage(), TRIAGE_AFTER_MS);
   }
 
-  /** Triage for new calls, and again for calls they overlapped (a race is seen from both sides). */
+  /** Triage for new calls, and again for the calls listed before that they can change. */
   async #triage(): Promise<void> {
     this.#triageTimer = null;
     const rows = this.rows;
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const pending = new Set(this.#pendingTriage);
     this.#pendingTriage.clear();
-    const fresh = rows.filter((r) => pending.has(r.call.seq));
-    // A call that ended this long before the earliest new one started cannot be near any of them.
-    const since = Math.min(...fresh.map((f) => f.call.startedAt)) - AT_ONCE_MS;
-    for (const r of rows) {
-      if (pending.has(r.call.seq)) continue;
-      const end = r.call.startedAt + r.call.durationMs;
-      if (end < since) continue;
-      const near = (f: TrafficRow) =>
-        (f.call.startedAt <= end && f.call.startedAt + f.call.durationMs >= r.call.startedAt) ||
-        Math.abs(f.call.startedAt - r.call.startedAt) <= AT_ONCE_MS;
-      if (fresh.some(near)) pending.add(r.call.seq);
-    }
+    // Calls listed before may read the new ones (a race is seen from both sides, a code's first
+    // exchange may come second): those the new ones can change are triaged again.
+    const changed = changedBy(rows.filter((r) => pending.has(r.call.seq)));
+    for (const r of rows) if (!pending.has(r.call.seq) && changed(r)) pending.add(r.call.seq);
     const indexes = rows.flatMap((r, i) => (pending.has(r.call.seq) ? [i] : []));
     if (indexes.length === 0) return;
     // The recording is read once for every slice of this run.

@@ -48,19 +48,38 @@ function apiVerdict(call: UpstreamExchange): Verdict {
   return { ...base, outcome: 'error', errorCode: code, summary: `${res.status} ${code}` };
 }
 
-/** The one verdict on a captured call, decided once for it. */
+const verdicts = new WeakMap<UpstreamExchange, { kind: CaptureKind; verdict: Verdict }>();
+
+/**
+ * The one verdict on a captured call, decided once for it: once per call object (the Traffic view
+ * judges a call as it lists it, and its triage reads that verdict).
+ */
 export function judgeCaptured(call: UpstreamExchange, kind = captureKind(call)): Verdict {
-  return kind === 'api' || kind === 'authorize' ? apiVerdict(call) : classifyCall(kind, call);
+  const known = verdicts.get(call);
+  if (known?.kind === kind) return known.verdict;
+  const verdict =
+    kind === 'api' || kind === 'authorize' ? apiVerdict(call) : classifyCall(kind, call);
+  verdicts.set(call, { kind, verdict });
+  return verdict;
 }
 
-const prints = new WeakMap<UpstreamExchange, Promise<HistoryFingerprints>>();
+/** Where a call without a response keeps its fingerprints (a WeakMap key must be an object). */
+const NO_RESPONSE = {};
+const prints = new WeakMap<object, WeakMap<object, Promise<HistoryFingerprints>>>();
 
-/** callFingerprints, once per call object. */
+/**
+ * callFingerprints, once per exchange: they are read off the request and the response alone, and
+ * a run of like calls from the event stream shares both objects (hashing is most of a new call's
+ * cost in a tab that lists thousands a second).
+ */
 export function fingerprintsOf(call: UpstreamExchange): Promise<HistoryFingerprints> {
-  let p = prints.get(call);
+  let byResponse = prints.get(call.request);
+  if (!byResponse) prints.set(call.request, (byResponse = new WeakMap()));
+  const key = call.response ?? NO_RESPONSE;
+  let p = byResponse.get(key);
   if (!p) {
     p = callFingerprints(call);
-    prints.set(call, p);
+    byResponse.set(key, p);
   }
   return p;
 }
@@ -139,7 +158,9 @@ export async function prepareRecording(
   const verdicts = read.map((r) => r.verdict);
   const fps = read.map((r) => r.fingerprints);
   const entries: WireEntry[] = calls.map((c, i) => ({ ...read[i]!.entry, label: label(c, i) }));
-  const refused = calls.map((c) => refusalOf(c) !== null);
+  // A call the debugger refused never reached PandaDoc: no evidence for or against any other.
+  const usable: WireEntry[] = [];
+  const at = calls.map((c, i) => (refusalOf(c) === null ? usable.push(entries[i]!) - 1 : -1));
   return (wanted) =>
     wanted.map((i) => {
       const call = calls[i]!;
@@ -147,8 +168,8 @@ export async function prepareRecording(
       const verdict = verdicts[i]!;
       // The consent screen is a browser's page, not an API answer: nothing here to triage.
       if (kind === 'authorize') return { kind, verdict, fingerprints: fps[i]!, diagnoses: [] };
-      // A call the debugger refused never reached PandaDoc: no evidence for or against any other.
-      const others = entries.filter((_e, j) => j !== i && !refused[j]);
+      const k = at[i]!;
+      const others = k < 0 ? usable : usable.slice(0, k).concat(usable.slice(k + 1));
       const form = decodeRequestBody(call.request).fields;
       const field = (name: string) => form.find((f) => f.name === name)?.value ?? '';
       const context: TriageContext = {
@@ -170,4 +191,37 @@ export async function prepareRecording(
       });
       return { kind, verdict, fingerprints: fps[i]!, diagnoses };
     });
+}
+
+/** What the re-triage needs to know of a listed call. */
+export interface ListedCall {
+  call: RecordedCall;
+  kind: CaptureKind;
+  verdict: Verdict;
+}
+
+/**
+ * Which calls already triaged a batch of newer ones can change, read off what the rules look at
+ * (lib/triage): a call's history is the calls that started before it (facts.earlier, the region
+ * rule); only two rules read calls that started later, both for a failed token call: a code sent
+ * twice (every exchange, for the one that used the code; every refresh, for what became of the
+ * pair it returned) and a refresh race (the refreshes that overlapped it). A refused call is
+ * nobody's history. Anything else a new call cannot change: under a flood of like calls, only
+ * the few that overlapped the newest are triaged again, not the whole list.
+ */
+export function changedBy(fresh: readonly ListedCall[]): (listed: ListedCall) => boolean {
+  let firstStart = Infinity;
+  let exchange = false;
+  let refresh = false;
+  for (const f of fresh) {
+    if (refusalOf(f.call) !== null) continue;
+    firstStart = Math.min(firstStart, f.call.startedAt);
+    exchange ||= f.kind === 'exchange';
+    refresh ||= f.kind === 'refresh';
+  }
+  return ({ call, kind, verdict }) => {
+    if (call.startedAt > firstStart) return true;
+    if (verdict.outcome === 'ok') return false;
+    return (kind === 'exchange' && (exchange || refresh)) || (kind === 'refresh' && refresh);
+  };
 }

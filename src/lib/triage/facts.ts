@@ -71,6 +71,7 @@ export function readFacts(input: TriageInput): CallFacts {
   const header = headerLookup(res?.headers ?? []);
   const parsed = res && body.trim() !== '' ? tryParseJson(body) : ({ ok: false } as const);
   const json = parsed.ok && isRecord(parsed.value) ? parsed.value : null;
+  let earlier: HistoryLike[] | undefined;
   return {
     verdict: call.verdict ?? classifyCall(input.kind, call),
     status: res?.status ?? null,
@@ -85,7 +86,10 @@ export function readFacts(input: TriageInput): CallFacts {
     type: str(json?.type),
     detail: str(json?.detail),
     body,
-    earlier: input.context.history.filter((h) => h.at < call.startedAt),
+    // Read only by rules that explain a failure: not filtered out of a long recording for the rest.
+    get earlier() {
+      return (earlier ??= input.context.history.filter((h) => h.at < call.startedAt));
+    },
     clockSkewMs: clockSkew(call, header('date')),
     upstreamNow: call.startedAt + clockSkew(call, header('date')),
   };

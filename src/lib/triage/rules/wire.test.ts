@@ -8,7 +8,14 @@ import { createSimulator } from '../../../server/simulator/app.ts';
 import { SimulatorCore } from '../../../server/simulator/state.ts';
 import type { EnvironmentId } from '../../oauth/environments.ts';
 import { fingerprint } from '../../fingerprint.ts';
-import { triageRecording, type RecordedCall } from '../../traffic/triageCalls.ts';
+import { captureKind } from '../../traffic/describe.ts';
+import {
+  changedBy,
+  judgeCaptured,
+  triageRecording,
+  type ListedCall,
+  type RecordedCall,
+} from '../../traffic/triageCalls.ts';
 import { clock, readFacts, type Rule } from '../facts.ts';
 import type { TriageInput } from '../types.ts';
 import {
@@ -861,3 +868,125 @@ describe('wire rules: the same secret, the same moment', () => {
     expect(run(regionMismatch, nothingSent)).toBeNull();
   });
 });
+
+describe('which calls listed before a new one it can change (changedBy, the Traffic re-triage)', () => {
+  /** A recording with every cross-call rule in it, listed in this order (as calls end). */
+  async function recording(): Promise<RecordedCall[]> {
+    const code = await wire.code();
+    const first = tokensOf(await wire.token({ grant_type: 'authorization_code', code }));
+    // The same code again: code_reused, saying nothing refreshed the first pair (yet).
+    await wire.token({ grant_type: 'authorization_code', code });
+    await wire.member(`Bearer ${first.access_token}`);
+    // Far later, that pair is refreshed: the second exchange's advice changes.
+    wire.clock += 60_000;
+    const second = tokensOf(
+      await wire.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+    );
+    await wire.member(`Bearer ${first.access_token}`); // used after its refresh
+    await wire.member('Bearer "quoted"');
+    // A race whose loser started first and is listed first (the winner took longer).
+    const at = wire.clock;
+    const winner = await wire.token(
+      { grant_type: 'refresh_token', refresh_token: second.refresh_token },
+      { at: at + 5, ms: 80 },
+    );
+    const third = tokensOf(winner);
+    await wire.token(
+      { grant_type: 'refresh_token', refresh_token: second.refresh_token },
+      { at, ms: 20 },
+    );
+    swapLastTwo();
+    // A slow refresh, and a call with the token it replaced that started during it and is listed
+    // first: the refresh is in that call's history only once it is listed.
+    const slow = wire.clock;
+    await wire.token(
+      { grant_type: 'refresh_token', refresh_token: third.refresh_token },
+      { at: slow, ms: 3000 },
+    );
+    await wire.member(`Bearer ${third.access_token}`, { at: slow + 50, ms: 10 });
+    swapLastTwo();
+    // A second code, exchanged twice at once: the failure is listed before the success.
+    const code2 = await wire.code();
+    const t = wire.clock;
+    await wire.token({ grant_type: 'authorization_code', code: code2 }, { at: t, ms: 30 });
+    await wire.token({ grant_type: 'authorization_code', code: code2 }, { at: t + 10, ms: 5 });
+    swapLastTwo();
+    await wire.member(`Bearer ${tokensOf(wire.calls.at(-1)!).access_token}`);
+    return wire.calls;
+  }
+
+  /** The last two calls listed the other way round: the second sent ended first. */
+  const swapLastTwo = () => wire.calls.push(...wire.calls.splice(-2).reverse());
+
+  const listed = (call: RecordedCall): ListedCall => {
+    const kind = captureKind(call);
+    return { call, kind, verdict: judgeCaptured(call, kind) };
+  };
+
+  it('every call whose diagnoses a newer call changes is picked, and calls it cannot change are not', async () => {
+    const calls = await recording();
+    const label = (_c: RecordedCall, i: number) => `call #${i + 1}`;
+    const changes: string[] = [];
+    let skipped = 0;
+    for (let j = 1; j < calls.length; j++) {
+      const before = await triageRecording(calls.slice(0, j), label);
+      const after = await triageRecording(calls.slice(0, j + 1), label);
+      const picks = changedBy([listed(calls[j]!)]);
+      for (let i = 0; i < j; i++) {
+        const changed =
+          JSON.stringify(before[i]!.diagnoses) !== JSON.stringify(after[i]!.diagnoses);
+        const picked = picks(listed(calls[i]!));
+        if (changed) {
+          changes.push(`#${i + 1} by #${j + 1}`);
+          expect(picked, `call #${i + 1} changed by call #${j + 1}`).toBe(true);
+        }
+        if (!picked) skipped++;
+      }
+    }
+    // Each way a newer call changes an older one happens: the first pair refreshed, a race's
+    // winner, a refresh in an older call's history, a code's first exchange listed second.
+    expect(changes).toEqual(['#2 by #4', '#7 by #8', '#9 by #10', '#11 by #12']);
+    // And most older calls are left alone.
+    expect(skipped).toBeGreaterThan(calls.length * 2);
+  });
+
+  it('a failed exchange is told when its first pair is refreshed, however much later', async () => {
+    const code = await wire.code();
+    const first = tokensOf(await wire.token({ grant_type: 'authorization_code', code }));
+    await wire.token({ grant_type: 'authorization_code', code });
+    const label = (_c: RecordedCall, i: number) => `call #${i + 1}`;
+    const [, before] = await triageRecording(wire.calls, label);
+    expect(before!.diagnoses[0]?.next).toContain('Nothing in this recording refreshed the pair');
+    wire.clock += 10 * 60_000;
+    await wire.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    expect(changedBy([listed(wire.calls[2]!)])(listed(wire.calls[1]!))).toBe(true);
+    const [, after] = await triageRecording(wire.calls, label);
+    expect(after!.diagnoses[0]?.next).toContain('replaced by call #3');
+  });
+
+  it('a call that worked and started first is never picked; one that started later always is', () => {
+    const ok = listed(wire.calls[0] ?? sample(T0, 200));
+    const newer = listed(sample(T0 + 10, 200));
+    expect(changedBy([newer])(ok)).toBe(false);
+    expect(changedBy([listed(sample(T0 - 10, 200))])(ok)).toBe(true);
+    // A refused call is no call's history.
+    const refused = { ...sample(T0 - 10, 404), refused: { kind: 'not_found', reason: 'r' } };
+    expect(changedBy([listed(refused as RecordedCall)])(ok)).toBe(false);
+  });
+});
+
+function sample(at: number, status: number): RecordedCall {
+  return {
+    startedAt: at,
+    durationMs: 5,
+    upstream: 'simulator',
+    request: {
+      method: 'GET',
+      url: `${ORIGIN}/sim/public/v1/members/current`,
+      headers: [],
+      body: null,
+    },
+    response: { status, statusText: '', headers: [], body: '{}', truncated: false },
+    failure: null,
+  };
+}
