@@ -50,12 +50,16 @@ export type RepeatedCallEvent = Omit<CapturedCall, 'request' | 'response'> & {
 /**
  * A `calls` event's data: the calls with seqs `from`, `from + 1`, …, each equal in every field
  * but its seq and times to the call just before it on the same stream (the first, to the call
- * with seq `from - 1`). `times` holds each one's startedAt and durationMs in turn. One client
- * repeating one call, under load.
+ * with seq `from - 1`). One client repeating one call, under load.
  */
 export interface CallRunEvent {
   from: number;
-  times: number[];
+  /**
+   * Two integers for each call in turn: how many ms after the call before it (seq - 1) it
+   * started (negative when it started before), and its durationMs in tenths of a millisecond.
+   * Small integers: a few bytes a call to write, send and read, where whole times took eighteen.
+   */
+  steps: number[];
 }
 
 /**

@@ -162,20 +162,24 @@ describe('TrafficLive', () => {
     const { request: _q, response: _r, ...rest } = first;
     source.emit('call', JSON.stringify(first));
     source.emit('call', JSON.stringify({ ...rest, seq: 2, durationMs: 9, sameExchangeAs: 1 }));
-    source.emit(
-      'calls',
-      JSON.stringify({ from: 3, times: [first.startedAt, 4, first.startedAt, 6] }),
-    );
-    expect(live.rows.map((r) => [r.call.seq, r.call.durationMs, r.call.request.body])).toEqual([
-      [1, 5, first.request.body],
-      [2, 9, first.request.body],
-      [3, 4, first.request.body],
-      [4, 6, first.request.body],
+    source.emit('calls', JSON.stringify({ from: 3, steps: [0, 40, 2, 60] }));
+    expect(
+      live.rows.map((r) => [
+        r.call.seq,
+        r.call.startedAt - first.startedAt,
+        r.call.durationMs,
+        r.call.request.body,
+      ]),
+    ).toEqual([
+      [1, 0, 5, first.request.body],
+      [2, 0, 9, first.request.body],
+      [3, 0, 4, first.request.body],
+      [4, 2, 6, first.request.body],
     ]);
     // A run after a call this tab did not just read: not shown; the stream is opened again
     // after the newest call held, and the server replays from there.
     const stale = source;
-    source.emit('calls', JSON.stringify({ from: 6, times: [first.startedAt, 1] }));
+    source.emit('calls', JSON.stringify({ from: 6, steps: [0, 10] }));
     expect(live.rows).toHaveLength(4);
     expect(stale.readyState).toBe(FakeEventSource.CLOSED);
     source = FakeEventSource.last!;

@@ -147,18 +147,22 @@ describe('parse', () => {
     expect(parseCallEvent(repeat)).toBe(OUT_OF_STEP);
     expect(parseCallEvent(JSON.stringify({ seq: 2, sameExchangeAs: 1 }), good)).toBeNull();
     // A run of calls alike in all but their seq and times: those, the rest from the call before.
-    const run = JSON.stringify({ from: 2, times: [1_800_000_000_000, 8, 1_800_000_000_005, 3] });
+    // Their steps: ms after the call before (negative: started before it), durations in tenths.
+    const run = JSON.stringify({ from: 2, steps: [100, 80, -5, 3] });
     expect(parseCallRun(run, good)).toEqual([
-      { ...good, seq: 2, startedAt: 1_800_000_000_000, durationMs: 8 },
-      { ...good, seq: 3, startedAt: 1_800_000_000_005, durationMs: 3 },
+      { ...good, seq: 2, startedAt: good.startedAt + 100, durationMs: 8 },
+      { ...good, seq: 3, startedAt: good.startedAt + 95, durationMs: 0.3 },
     ]);
     expect(parseCallRun(run, { ...good, seq: 7 })).toBe(OUT_OF_STEP);
     expect(parseCallRun(run, null)).toBe(OUT_OF_STEP);
     for (const bad of [
-      '{"from":2,"times":[1800000000000]}',
-      '{"from":2,"times":[]}',
-      '{"from":2,"times":[1800000000000,"8"]}',
-      '{"times":[1800000000000,8]}',
+      '{"from":2,"steps":[100]}',
+      '{"from":2,"steps":[]}',
+      '{"from":2,"steps":[100,"8"]}',
+      '{"from":2,"steps":[1.5,8]}',
+      '{"steps":[100,8]}',
+      // The whole times of an older server: not read as steps.
+      '{"from":2,"times":[1800000000000,8]}',
       '{"from":2}',
       'not json',
     ]) {

@@ -82,21 +82,24 @@ export function parseCallRun(
 ): CapturedCall[] | null | typeof OUT_OF_STEP {
   const parsed = tryParseJson(data);
   if (!parsed.ok || !isRecord(parsed.value)) return null;
-  const { from, times } = parsed.value;
+  const { from, steps } = parsed.value;
   if (
     typeof from !== 'number' ||
-    !Array.isArray(times) ||
-    times.length === 0 ||
-    times.length % 2 !== 0 ||
-    times.length > 2 * MAX_RUN ||
-    !times.every((t) => typeof t === 'number')
+    !Array.isArray(steps) ||
+    steps.length === 0 ||
+    steps.length % 2 !== 0 ||
+    steps.length > 2 * MAX_RUN ||
+    !steps.every((t) => Number.isSafeInteger(t))
   ) {
     return null;
   }
   if (previous === null || from !== previous.seq + 1) return OUT_OF_STEP;
-  const run = new Array<CapturedCall>(times.length / 2);
+  const run = new Array<CapturedCall>(steps.length / 2);
+  let startedAt = previous.startedAt;
   for (let i = 0; i < run.length; i++) {
-    run[i] = { ...previous, seq: from + i, startedAt: times[2 * i], durationMs: times[2 * i + 1] };
+    startedAt += steps[2 * i] as number;
+    const durationMs = (steps[2 * i + 1] as number) / 10;
+    run[i] = { ...previous, seq: from + i, startedAt, durationMs };
   }
   return run;
 }

@@ -73,7 +73,7 @@ async function rawEvents(
     if (e.event !== 'call' && e.event !== 'calls') continue;
     const data = JSON.parse(e.data) as Record<string, unknown>;
     out.push({ event: e.event, data });
-    count += e.event === 'calls' ? (data.times as number[]).length / 2 : 1;
+    count += e.event === 'calls' ? (data.steps as number[]).length / 2 : 1;
   }
   return out;
 }
@@ -101,15 +101,13 @@ describe('GET /api/traffic/events', () => {
     app.ring.add({ ...capturedCall(2), userAgent: 'python-requests/2.32' });
     const sent = await rawEvents(sse, 6);
     expect(sent.map((e) => e.event)).toEqual(['call', 'calls', 'call', 'calls', 'call']);
-    // Alike but for their times: one event for the run, its times alone.
-    expect(sent[1]!.data).toEqual({
-      from: 2,
-      times: [1_700_000_000_001, 10, 1_700_000_000_001, 10],
-    });
+    // Alike but for their times: one event for the run, its times alone, as small integers (ms
+    // after the call before, durations in tenths).
+    expect(sent[1]!.data).toEqual({ from: 2, steps: [0, 100, 0, 100] });
     expect(JSON.stringify(sent[1]!.data).length).toBeLessThan(
       JSON.stringify(sent[0]!.data).length / 4,
     );
-    expect(sent[3]!.data).toEqual({ from: 5, times: [1_700_000_000_002, 20] });
+    expect(sent[3]!.data).toEqual({ from: 5, steps: [0, 200] });
     // The same exchange from another client: all but the request and response.
     const other = sent[4]!.data;
     expect(other).not.toHaveProperty('request');
@@ -131,7 +129,7 @@ describe('GET /api/traffic/events', () => {
     // The replay goes out 50 calls a write (routes.ts): each write's first call is sent whole,
     // the rest of it as one run.
     expect(
-      sent.map((e) => e.data.seq ?? `${e.data.from}+${(e.data.times as []).length / 2}`),
+      sent.map((e) => e.data.seq ?? `${e.data.from}+${(e.data.steps as []).length / 2}`),
     ).toEqual([1, '2+49', 51, '52+49', 101, '102+19']);
     await sse.close();
     const again = await connect(app, { 'Last-Event-ID': '110' });
@@ -392,15 +390,12 @@ describe('sseText', () => {
       const { seq, startedAt, durationMs } = call;
       const last = expected.at(-1);
       if (previous && rest(call) === rest(previous)) {
+        const step = [startedAt - previous.startedAt, durationMs * 10];
         if (last?.event === 'calls') {
-          (last.data as { times: number[] }).times.push(startedAt, durationMs);
+          (last.data as { steps: number[] }).steps.push(...step);
           last.id = seq;
         } else {
-          expected.push({
-            event: 'calls',
-            id: seq,
-            data: { from: seq, times: [startedAt, durationMs] },
-          });
+          expected.push({ event: 'calls', id: seq, data: { from: seq, steps: step } });
         }
       } else if (previous) {
         const { request: _q, response: _r, ...exchangeless } = call;
@@ -426,6 +421,32 @@ describe('sseText', () => {
       previous = read.at(-1)!;
     }
     expect(read).toEqual(JSON.parse(JSON.stringify(run)));
+  });
+
+  it('sends a repeat whose times a run cannot hold exactly as a repeat, rebuilt as it was', async () => {
+    const { sseText } = await import('./routes.ts');
+    const first = { ...capturedCall(1), seq: 1 } as CapturedCall;
+    const calls: CapturedCall[] = [
+      first,
+      { ...first, seq: 2, startedAt: first.startedAt + 3, durationMs: 2.4 },
+      { ...first, seq: 3, startedAt: first.startedAt + 4, durationMs: 1.25 }, // not whole tenths
+      { ...first, seq: 4, startedAt: first.startedAt + 4.5, durationMs: 1 }, // not a whole ms
+      { ...first, seq: 5, startedAt: first.startedAt + 5, durationMs: 1 }, // after one that is not
+      { ...first, seq: 6, startedAt: first.startedAt - 7, durationMs: 0.1 }, // started earlier
+    ];
+    const text = sseText(calls);
+    const events = [...text.matchAll(/^event: (.*)\nid: .*\ndata: (.*)$/gm)];
+    expect(events.map(([, e]) => e)).toEqual(['call', 'calls', 'call', 'call', 'call', 'calls']);
+    let previous: CapturedCall | null = null;
+    const read: CapturedCall[] = [];
+    for (const [, event, data] of events) {
+      const got =
+        event === 'call' ? parseCallEvent(data!, previous) : parseCallRun(data!, previous);
+      if (got === null || got === OUT_OF_STEP) throw new Error(`unreadable: ${data}`);
+      read.push(...(Array.isArray(got) ? got : [got]));
+      previous = read.at(-1)!;
+    }
+    expect(read).toEqual(JSON.parse(JSON.stringify(calls)));
   });
 
   it('never puts calls whose seqs do not follow each other in one run', async () => {

@@ -66,22 +66,22 @@ export const BACKLOG_CALLS_PER_WRITE = 50;
  * Calls in SSE's text form, for one write. JSON never holds a raw line break, so each event is
  * one `data:` line; built by hand because many calls go out in one write when calls come fast.
  * A call like the call before it in the same write (the ring shares their request and response,
- * see share.ts) is sent as what differs: when every other field is the same too, only its times,
- * in one CallRunEvent (`event: calls`) for the whole run of such calls; else a RepeatedCallEvent
- * (all but the request and response). Under load, when one client repeats one call, the stream
- * carries a fraction of the bytes, and the server and the tab serialise and parse a fraction of
- * the JSON. The first call of a write is always whole.
+ * see share.ts) is sent as what differs: when every other field is the same too, only its times
+ * (as small integers), in one CallRunEvent (`event: calls`) for the whole run of such calls; else
+ * a RepeatedCallEvent (all but the request and response). Under load, when one client repeats one
+ * call, the stream carries a fraction of the bytes, and the server and the tab serialise and
+ * parse a fraction of the JSON. The first call of a write is always whole.
  */
 export function sseText(calls: readonly CapturedCall[]): string {
   let out = '';
   let previous: CapturedCall | undefined;
   let tail: { of: CapturedCall; json: string } | undefined;
-  /** The times of the run of calls alike but for them, not yet written: "t,d,t,d…". */
+  /** The steps of the run of calls alike but for their times, not yet written (CallRunEvent). */
   let run = '';
   let runFrom = 0;
   const endRun = () => {
     if (run === '') return;
-    out += `event: calls\nid: ${previous!.seq}\ndata: {"from":${runFrom},"times":[${run}]}\n\n`;
+    out += `event: calls\nid: ${previous!.seq}\ndata: {"from":${runFrom},"steps":[${run}]}\n\n`;
     run = '';
   };
   for (const call of calls) {
@@ -89,11 +89,20 @@ export function sseText(calls: readonly CapturedCall[]): string {
       previous !== undefined &&
       call.request === previous.request &&
       call.response === previous.response;
-    // JSON.stringify writes a finite number as String does.
-    if (repeat && call.seq === previous!.seq + 1 && sameDetails(call, previous!)) {
+    // A run's steps are exact: whole ms apart (Date.now() times), durations in whole tenths (as
+    // the pass-through rounds them). A call whose times are not goes out as a repeat instead.
+    const tenths = Math.round(call.durationMs * 10);
+    if (
+      repeat &&
+      call.seq === previous!.seq + 1 &&
+      sameDetails(call, previous!) &&
+      Number.isSafeInteger(call.startedAt - previous!.startedAt) &&
+      Number.isInteger(previous!.startedAt) &&
+      tenths / 10 === call.durationMs
+    ) {
       if (run === '') runFrom = call.seq;
       else run += ',';
-      run += `${call.startedAt},${call.durationMs}`;
+      run += `${call.startedAt - previous!.startedAt},${tenths}`;
       previous = call;
       continue;
     }
@@ -101,6 +110,7 @@ export function sseText(calls: readonly CapturedCall[]): string {
     let data: string;
     if (repeat) {
       if (!tail || !sameDetails(call, tail.of)) tail = { of: call, json: repeatTail(call) };
+      // JSON.stringify writes a finite number as String does.
       const times = `{"seq":${call.seq},"startedAt":${call.startedAt},"durationMs":${call.durationMs}`;
       data = `${times},${tail.json},"sameExchangeAs":${previous!.seq}}`; // a RepeatedCallEvent
     } else {
