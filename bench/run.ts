@@ -42,6 +42,8 @@ for (const [name, load] of CASES) {
   for (const row of got) {
     const mark = row.met === undefined ? ' ' : row.met ? '✓' : row.gated ? '✗' : '!';
     console.log(`  ${mark} ${row.name.padEnd(58)} ${fmt(row).padStart(12)}  ${row.goal ?? ''}`);
+    // A partial run writes no table: its notes (intervals, the figures behind a ratio) go here.
+    if (only && row.note) console.log(`      ${row.note}`);
   }
   console.log(`bench: ${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

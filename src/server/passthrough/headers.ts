@@ -35,6 +35,16 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Each passed header's name as one string, the same object in every request: the capture compares
+ * each call with the one before (capture/share.ts), and two names that are one object compare
+ * without reading either (in the server under the capture bench's load, ring.add went from about
+ * 1.5 µs a call to 1.2; scratch runs, not kept).
+ */
+const CANONICAL_NAMES: ReadonlyMap<string, string> = new Map(
+  [...PASSED_REQUEST_HEADERS].map((name) => [name, name]),
+);
+
+/**
  * The client's headers that go upstream, in the client's order. `raw`: Node's rawHeaders
  * ([name, value, name, value…] as received), read directly when the request came over a socket:
  * a Headers object would first have to be built from them.
@@ -43,13 +53,14 @@ export function upstreamRequestHeaders(headers: Headers, raw?: readonly string[]
   const out: Header[] = [];
   if (raw) {
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i].toLowerCase();
-      if (PASSED_REQUEST_HEADERS.has(name)) out.push([name, raw[i + 1]]);
+      const name = CANONICAL_NAMES.get(raw[i].toLowerCase());
+      if (name !== undefined) out.push([name, raw[i + 1]]);
     }
     return out;
   }
   headers.forEach((value, name) => {
-    if (PASSED_REQUEST_HEADERS.has(name)) out.push([name, value]);
+    const canonical = CANONICAL_NAMES.get(name);
+    if (canonical !== undefined) out.push([canonical, value]);
   });
   return out;
 }
