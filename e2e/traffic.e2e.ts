@@ -13,6 +13,7 @@ import {
   type RequestContext,
   ServerConfiguration,
 } from 'pandadoc-node-client';
+import { AT_ONCE_MS } from '../src/lib/triage/rules/wire.ts';
 import {
   consentRedirect,
   fingerprintOf,
@@ -209,8 +210,14 @@ test('a mistaken client: JSON body, a code sent twice, two racing refreshes', as
   await expect(rows).toHaveCount(3, { timeout: LIVE_MS });
   await expect(rows.first()).toHaveAttribute('data-rule', 'code_reused');
   await expect(rows.first()).toContainText('This code was exchanged twice');
+  // Its advice: keep the first exchange's pair, which nothing in the recording has refreshed.
+  await rows.first().getByRole('button').click();
+  const diagnosis = page.getByTestId('traffic-diagnosis');
+  await expect(diagnosis).toContainText('Nothing in this recording refreshed the pair');
 
-  // Two workers refresh with the same refresh token at once: one wins, one loses.
+  // Later (not at once with that exchange), two workers refresh that pair's refresh token at
+  // once: one wins, one loses.
+  await page.waitForTimeout(2 * AT_ONCE_MS);
   const refresh = form({ grant_type: 'refresh_token', refresh_token: pair.refresh_token });
   const answers = await Promise.all([post(refresh.toString()), post(refresh.toString())]);
   expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
@@ -218,10 +225,14 @@ test('a mistaken client: JSON body, a code sent twice, two racing refreshes', as
   const loser = rows.filter({ hasText: 'invalid_grant' }).first();
   await expect(loser).toHaveAttribute('data-rule', 'refresh_race');
   await expect(loser).toContainText('Two callers refreshed with the same refresh token at once');
+  // The winner replaced the pair that exchange's advice was about: the advice, still open in the
+  // inspector, now names it (a row a newer call changes is triaged again).
+  await expect(diagnosis).toContainText('The pair from the first exchange was replaced by call');
+  await expect(diagnosis).not.toContainText('Nothing in this recording refreshed the pair');
 
   // The inspector explains it, and Pause holds new calls back until Resume.
   await loser.getByRole('button').click();
-  await expect(page.getByTestId('traffic-diagnosis')).toContainText('refreshed with the same');
+  await expect(diagnosis).toContainText('refreshed with the same');
   await traffic.getByRole('button', { name: 'Pause' }).click();
   await post(form({ grant_type: 'refresh_token', refresh_token: 'unknown' }).toString());
   await expect(traffic.getByRole('button', { name: /Resume \(\d+ new\)/ })).toBeVisible();
