@@ -528,7 +528,7 @@ describe('code exchanged twice on the wire: the full diagnosis', () => {
     expect(d?.next).not.toMatch(/still good|Nothing in this recording/);
   });
 
-  it('the first worked and overlapped this one', () => {
+  it('the first worked, answered before this one was sent but at once with it', () => {
     const others = [
       other(T0 - 5000, 'exchange', { code: 'fp-other' }),
       other(T0 - 50, 'exchange', { code: 'fp-c', newAccessToken: 'fp-a' }, { durationMs: 10 }),
@@ -539,7 +539,7 @@ describe('code exchanged twice on the wire: the full diagnosis', () => {
       rule: 'code_reused',
       severity: 'error',
       title: 'This code was exchanged twice',
-      cause: `PandaDoc codes work once. Call #1 (curl) sent the same code at ${clock(T0 + -1000)} and got the tokens, while this call was still under way: two handlers (or a retry) raced with one code.`,
+      cause: `PandaDoc codes work once. Call #1 (curl) sent the same code at ${clock(T0 + -1000)} and got the tokens, 50 ms before this call started: two handlers (or a retry) raced with one code.`,
       next: 'Exchange each code once: guard the callback handler against running twice (a page reload, a double-submitted form, a retry on timeout) and keep the tokens from the first exchange. Nothing in this recording refreshed the pair from the first exchange, so use it rather than authorizing again (unless it was refreshed elsewhere).',
       evidence: [
         `Code fp-c was sent by call #1 (curl) at ${clock(T0 + -1000)} (it worked) and again by this call at ${clock(T0 + 0)}.`,
@@ -596,8 +596,9 @@ describe('code exchanged twice on the wire: the full diagnosis', () => {
           wire: { sent, others: [other(at, 'exchange', sent, { durationMs })] },
         }),
       )?.cause;
-    expect(cause(T0 + 100)).toMatch(/while this call was still under way/);
-    expect(cause(T0 - 100)).toMatch(/while this call was still under way/);
+    // Only calls under way together are said to be; others, how far apart they started.
+    expect(cause(T0 + 100)).toMatch(/, 100 ms after this call started: two handlers/);
+    expect(cause(T0 - 100)).toMatch(/, 100 ms before this call started: two handlers/);
     expect(cause(T0 - 101)).toMatch(/so this second exchange is refused/);
     expect(cause(T0 - 1000, 900)).toMatch(/so this second exchange is refused/);
     expect(cause(T0 - 1000, 1000)).toMatch(/while this call was still under way/);
@@ -631,6 +632,24 @@ describe('code exchanged twice on the wire: the full diagnosis', () => {
 
 describe('refresh_race: the full diagnosis', () => {
   const sent = { refreshToken: 'fp-r' };
+  it('a winner answered before this call was sent is not said to be under way with it', () => {
+    const winner = other(
+      T0 - 30,
+      'refresh',
+      { refreshToken: 'fp-r', newRefreshToken: 'fp-r2' },
+      {
+        durationMs: 10,
+      },
+    );
+    const d = run(
+      refreshRace,
+      onWire('refresh', { wire: { sent, others: [winner] }, durationMs: 40 }),
+    );
+    expect(d?.cause).toMatch(
+      /^Call #1 \(curl\) refreshed with the same refresh token 30 ms before this call started, and won: /,
+    );
+    expect(d?.evidence[1]).toBe('The two calls started 30 ms apart (they took 10 ms and 40 ms).');
+  });
   it('the winner overlapped this call', () => {
     const others = [
       other(T0 - 30, 'refresh', { refreshToken: 'fp-r' }, { outcome: 'error', status: 400 }),

@@ -103,13 +103,27 @@ export const apiKeyOnTokenCall: Rule = (input, facts) => {
  */
 export const AT_ONCE_MS = 100;
 
+/** Whether `o` was under way at some moment this call was. */
+function overlaps(input: TriageInput, o: WireEntry): boolean {
+  const start = input.call.startedAt;
+  return o.at <= start + input.call.durationMs && o.at + o.durationMs >= start;
+}
+
 /** The recording's calls that overlapped this one in time, or started within AT_ONCE_MS of it. */
 function overlapping(input: TriageInput, others: readonly WireEntry[]): WireEntry[] {
   const start = input.call.startedAt;
-  const end = start + input.call.durationMs;
-  return others.filter(
-    (o) => (o.at <= end && o.at + o.durationMs >= start) || Math.abs(o.at - start) <= AT_ONCE_MS,
-  );
+  return others.filter((o) => overlaps(input, o) || Math.abs(o.at - start) <= AT_ONCE_MS);
+}
+
+/**
+ * How far apart `o` and this call started, when they were "at once" without being under way
+ * together (a fast upstream answers two workers that fire together one after the other): "12 ms
+ * before this call started". Null when they overlapped.
+ */
+function apart(input: TriageInput, o: WireEntry): string | null {
+  if (overlaps(input, o)) return null;
+  const ms = Math.round(o.at - input.call.startedAt);
+  return `${Math.abs(ms)} ms ${ms < 0 ? 'before' : 'after'} this call started`;
 }
 
 /**
@@ -147,7 +161,7 @@ export const codeExchangedTwice: Rule = (input, facts) => {
       `PandaDoc codes work once. ${capital(first.label)} sent the same code at ${clock(first.at)}` +
       (first.outcome === 'ok' ? ' and got the tokens' : ` (${first.errorCode ?? 'no answer'})`) +
       (concurrent
-        ? ', while this call was still under way: two handlers (or a retry) raced with one code.'
+        ? `, ${apart(input, first) ?? 'while this call was still under way'}: two handlers (or a retry) raced with one code.`
         : ', so this second exchange is refused with invalid_grant.'),
     next:
       'Exchange each code once: guard the callback handler against running twice (a page reload, a double-submitted form, a retry on timeout) and keep the tokens from the first exchange.' +
@@ -175,7 +189,7 @@ export const refreshRace: Rule = (input, facts) => {
     rule: 'refresh_race',
     severity: 'error',
     title: 'Two callers refreshed with the same refresh token at once',
-    cause: `${capital(winner.label)} refreshed with the same refresh token while this call was under way, and won: PandaDoc rotated the token for it and killed the old one, so this call got invalid_grant. If the winner's new refresh token was not stored where this caller reads it, access is lost.`,
+    cause: `${capital(winner.label)} refreshed with the same refresh token ${apart(input, winner) ?? 'while this call was under way'}, and won: PandaDoc rotated the token for it and killed the old one, so this call got invalid_grant. If the winner's new refresh token was not stored where this caller reads it, access is lost.`,
     next: 'Refresh in one place only, under a lock (or a single-flight promise) shared by every worker, and store the new refresh token before using the new access token.',
     evidence: [
       `Refresh token ${token} was sent by ${winner.label} at ${clock(winner.at)} (worked${winner.fingerprints.newRefreshToken ? `, new refresh token ${winner.fingerprints.newRefreshToken}` : ''}) and by this call at ${clock(input.call.startedAt)}.`,
