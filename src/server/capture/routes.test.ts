@@ -431,12 +431,12 @@ describe('sseText', () => {
       { ...first, seq: 2, startedAt: first.startedAt + 3, durationMs: 2.4 },
       { ...first, seq: 3, startedAt: first.startedAt + 4, durationMs: 1.25 }, // not whole tenths
       { ...first, seq: 4, startedAt: first.startedAt + 4.5, durationMs: 1 }, // not a whole ms
-      { ...first, seq: 5, startedAt: first.startedAt + 5, durationMs: 1 }, // after one that is not
-      { ...first, seq: 6, startedAt: first.startedAt - 7, durationMs: 0.1 }, // started earlier
+      { ...first, seq: 5, startedAt: first.startedAt + 5.5, durationMs: 1 }, // a whole ms after it
+      { ...first, seq: 6, startedAt: first.startedAt - 6.5, durationMs: 0.1 }, // started earlier
     ];
     const text = sseText(calls);
     const events = [...text.matchAll(/^event: (.*)\nid: .*\ndata: (.*)$/gm)];
-    expect(events.map(([, e]) => e)).toEqual(['call', 'calls', 'call', 'call', 'call', 'calls']);
+    expect(events.map(([, e]) => e)).toEqual(['call', 'calls', 'call', 'call', 'calls']);
     let previous: CapturedCall | null = null;
     const read: CapturedCall[] = [];
     for (const [, event, data] of events) {

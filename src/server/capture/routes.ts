@@ -89,20 +89,23 @@ export function sseText(calls: readonly CapturedCall[]): string {
       previous !== undefined &&
       call.request === previous.request &&
       call.response === previous.response;
-    // A run's steps are exact: whole ms apart (Date.now() times), durations in whole tenths (as
-    // the pass-through rounds them). A call whose times are not goes out as a repeat instead.
+    // A run's steps are exact: the tab rebuilds each time as the previous start plus the step and
+    // the tenths over ten, so a call goes in only when that arithmetic gives its times back (whole
+    // ms apart, as Date.now() times are; durations in whole tenths, as the pass-through rounds
+    // them). Any other call goes out as a repeat, its times as they are.
+    const step = repeat ? call.startedAt - previous!.startedAt : NaN;
     const tenths = Math.round(call.durationMs * 10);
     if (
       repeat &&
       call.seq === previous!.seq + 1 &&
       sameDetails(call, previous!) &&
-      Number.isSafeInteger(call.startedAt - previous!.startedAt) &&
-      Number.isInteger(previous!.startedAt) &&
+      Number.isSafeInteger(step) &&
+      previous!.startedAt + step === call.startedAt &&
       tenths / 10 === call.durationMs
     ) {
       if (run === '') runFrom = call.seq;
       else run += ',';
-      run += `${call.startedAt - previous!.startedAt},${tenths}`;
+      run += `${step},${tenths}`;
       previous = call;
       continue;
     }
