@@ -66,7 +66,7 @@ export interface CallRunEvent {
  * Why the debugger answered a call itself: a method it never passes on, a body over its limit, a
  * CORS preflight, a page on another site (the Origin guard), a path it does not pass on, a TLS
  * handshake on its plain-HTTP port (`https`), a request Node's HTTP parser could not read
- * (`unreadable`: headers too large, a broken header line, headers that never finished).
+ * (`unreadable`: headers too large, a broken header line).
  */
 export type RefusalKind =
   'method' | 'too_large' | 'preflight' | 'cross_site' | 'not_found' | 'https' | 'unreadable';

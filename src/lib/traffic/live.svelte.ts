@@ -342,8 +342,8 @@ export class TrafficLive {
     for (let k = 0; k < order.length; k += TRIAGE_SLICE) {
       const slice = order.slice(k, k + TRIAGE_SLICE);
       const results = triage(slice);
-      // Only rows whose diagnoses changed are replaced (and drawn again): under load, most calls
-      // triaged again for a newer one near them come out as they were.
+      // Only rows whose diagnoses changed are replaced (and drawn again): most calls triaged
+      // again for a newer one come out as they were.
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const bySeq = new Map<number, Diagnosis[]>();
       slice.forEach((i, j) => {
