@@ -48,18 +48,18 @@ function apiVerdict(call: UpstreamExchange): Verdict {
   return { ...base, outcome: 'error', errorCode: code, summary: `${res.status} ${code}` };
 }
 
-const verdicts = new WeakMap<UpstreamExchange, { kind: CaptureKind; verdict: Verdict }>();
+const judged = new WeakMap<UpstreamExchange, { kind: CaptureKind; verdict: Verdict }>();
 
 /**
  * The one verdict on a captured call, decided once for it: once per call object (the Traffic view
  * judges a call as it lists it, and its triage reads that verdict).
  */
 export function judgeCaptured(call: UpstreamExchange, kind = captureKind(call)): Verdict {
-  const known = verdicts.get(call);
+  const known = judged.get(call);
   if (known?.kind === kind) return known.verdict;
   const verdict =
     kind === 'api' || kind === 'authorize' ? apiVerdict(call) : classifyCall(kind, call);
-  verdicts.set(call, { kind, verdict });
+  judged.set(call, { kind, verdict });
   return verdict;
 }
 
