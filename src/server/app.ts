@@ -59,7 +59,14 @@ export function createServerApp({ config, distDir, log, fetchImpl, capture }: Se
   app.route('/sim', simulatorApp);
   app.route('/api', createTrafficRoutes(ring));
   app.route('/api', createApi(config, upstream.api));
-  app.route('/', createPassthrough(config, { fetchFor: upstream.fetchFor, onCall }));
+  app.route(
+    '/',
+    createPassthrough(config, {
+      fetchFor: upstream.fetchFor,
+      onCall,
+      previous: onCall && (() => ring.newest),
+    }),
+  );
   if (distDir) app.route('/', createPages(distDir));
   // Never echo an exception: its message could quote a request. The request's one log line
   // (requestLog) gets its name only.

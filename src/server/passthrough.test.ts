@@ -125,6 +125,38 @@ describe('the simulator as upstream, in-process', () => {
     expect(member.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('records the same headers with one list, even for calls that differ otherwise', async () => {
+    const token = await accessToken();
+    const get = (path: string, auth: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Authorization: ${auth}\r\nUser-Agent: bench\r\n\r\n`;
+    await onOneSocket(get('/public/v1/members/current', `Bearer ${token}`), 2);
+    await onOneSocket(get('/public/v1/members/current?x=2', `Bearer ${token}`), 1);
+    await onOneSocket(get('/public/v1/members/current?x=2', 'Bearer nope'), 1);
+    const [a, b, other, refused] = ring.list().filter((c) => c.localPath.startsWith('/public/'));
+    // Like calls: one request (the ring's own sharing, capture/share.ts).
+    expect(b!.request).toBe(a!.request);
+    // Another URL: a request of its own, with the same header list.
+    expect(other!.request).not.toBe(a!.request);
+    expect(other!.request.headers).toBe(a!.request.headers);
+    expect(a!.request.headers).toEqual([
+      ['authorization', `Bearer ${token}`],
+      ['user-agent', 'bench'],
+    ]);
+    // Another token: a list of its own.
+    expect(refused!.request.headers).toEqual([
+      ['authorization', 'Bearer nope'],
+      ['user-agent', 'bench'],
+    ]);
+    // A 401 whose header pairs are the 200's has their list (the Date header may turn a second
+    // between two calls: then its own).
+    expect(refused!.response!.status).toBe(401);
+    const before = other!.response!.headers;
+    const same = JSON.stringify(refused!.response!.headers) === JSON.stringify(before);
+    expect(refused!.response!.headers === before).toBe(same);
+    expect(before).toContainEqual(['content-type', 'application/json']);
+  });
+
   it('captures direct /sim calls too, but not the app’s own /api calls or /sim/_control', async () => {
     await fetch(`${origin}/sim/public/v1/members/current`, { headers: { 'User-Agent': 'curl/8' } });
     await fetch(`${origin}/api/members/current`, {

@@ -1,6 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
-import type { RefusalKind } from '../lib/api/traffic.ts';
+import type { CapturedCall, RefusalKind } from '../lib/api/traffic.ts';
 import type { ServerConfig } from './config.ts';
 import { DATA_HEADERS } from './guards.ts';
 import { upstreamRequestHeaders } from './passthrough/headers.ts';
@@ -31,6 +31,8 @@ export interface PassthroughOptions {
   fetchFor: (c: Context) => FetchLike;
   /** Each call through, for the live capture. */
   onCall?: CallSink;
+  /** The newest captured call (see HeaderList in passthrough/headers.ts). */
+  previous?: () => Pick<CapturedCall, 'request' | 'response'> | undefined;
 }
 
 /** Node's request and response, when served by @hono/node-server (not in-process). */
@@ -112,7 +114,11 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         environment: target.environment,
         url: target.url,
         method,
-        headers: upstreamRequestHeaders(c.req.raw.headers, bindings(c)?.incoming?.rawHeaders),
+        headers: upstreamRequestHeaders(
+          c.req.raw.headers,
+          bindings(c)?.incoming?.rawHeaders,
+          options.previous?.()?.request.headers,
+        ),
         body,
         localPath: url.pathname + url.search,
         clientUrl: c.req.url,
@@ -123,6 +129,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         timeoutMs: config.upstreamTimeoutMs,
         maxBody: max,
         onCall,
+        previous: options.previous,
         breakClient: () => {
           const outgoing = bindings(c)?.outgoing;
           if (!outgoing) return false;

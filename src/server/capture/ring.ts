@@ -127,6 +127,11 @@ export class CaptureRing {
     };
   }
 
+  /** The newest call's request and response: what the next call shares with, where equal. */
+  get newest(): Pick<CapturedCall, 'request' | 'response'> | undefined {
+    return this.#newest;
+  }
+
   /** The newest seq handed out (0 before the first call). */
   get lastSeq(): number {
     return this.#seq;

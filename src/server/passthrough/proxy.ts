@@ -10,7 +10,7 @@ import type { EnvironmentId } from '../../lib/oauth/environments.ts';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
 import { Deadline, describeNetworkError, initWithDeadline } from '../forward.ts';
-import { clientResponseHeaders, headerPairs } from './headers.ts';
+import { clientResponseHeaders, headerPairs, HeaderList } from './headers.ts';
 import { wholeBody } from './lightweight.ts';
 import type { FetchLike } from './local.ts';
 import { BodyTap, tapped } from './tap.ts';
@@ -39,6 +39,11 @@ export interface ProxyOptions {
   /** Largest streamed request body; more fails the call with 413. */
   maxBody: number;
   onCall?: CallSink;
+  /**
+   * The newest captured call: an answer with the same headers is recorded with its header list
+   * (see HeaderList).
+   */
+  previous?: () => Pick<CapturedCall, 'response'> | undefined;
   /**
    * Breaks the client's connection at once, when the answer being streamed to it breaks off;
    * false when there is none to break (in-process), and the stream errors instead.
@@ -168,12 +173,12 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   const whole = wholeBody(res);
   // fetch undoes a Content-Encoding: the upstream's framing headers no longer fit the body.
   const decoded = whole === undefined && upstreamHeaders.has('content-encoding');
-  const received: Header[] | undefined = onCall ? [] : undefined;
+  const received = onCall ? new HeaderList(options.previous?.()?.response?.headers) : undefined;
   const headers = clientResponseHeaders(upstreamHeaders, decoded, received);
   const recorded = (tap: BodyTap | null): RecordedResponse => ({
     status,
     statusText: whole === undefined ? res.statusText : (STATUS_CODES[status] ?? ''),
-    headers: received ?? [],
+    headers: received?.list() ?? [],
     body: tap ? tap.text() : '',
     truncated: tap?.truncated ?? false,
   });
