@@ -3,13 +3,13 @@
  * event stream included). See src/lib/api/traffic.ts for the contract.
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type {
   CapturedCall,
   TrafficEventCleared,
   TrafficEventHello,
   TrafficSnapshot,
 } from '../../lib/api/traffic.ts';
+import { EventStream } from './eventStream.ts';
 import type { CaptureRing, RingEvent } from './ring.ts';
 import { sameDetails } from './share.ts';
 
@@ -148,7 +148,8 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
 
   app.get('/traffic/events', (c) => {
     const after = lastSeenSeq(c.req.header('last-event-id'), c.req.query('after'));
-    return streamSSE(c, async (stream) => {
+    const stream = new EventStream();
+    void (async () => {
       // The newest call this tab has: each write reads what came after it from the ring itself.
       // Nothing is queued per tab (no call object is kept alive until the next write, see
       // ring.ts), and a tab that falls behind costs no memory: it gets what the ring still holds,
@@ -210,7 +211,7 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       });
       try {
         const hello: TrafficEventHello = { capacity: ring.capacity(), lastSeq: ring.lastSeq };
-        await stream.writeSSE({ event: 'hello', data: JSON.stringify(hello), retry: retryMs });
+        await stream.write(`event: hello\ndata: ${JSON.stringify(hello)}\nretry: ${retryMs}\n\n`);
         await writeNew(BACKLOG_CALLS_PER_WRITE);
         while (!stream.aborted && !stream.closed) {
           let quiet = false;
@@ -233,7 +234,15 @@ export function createTrafficRoutes(ring: CaptureRing, options: TrafficRouteOpti
       } finally {
         ring.unsubscribe(listener);
         if (flush) clearTimeout(flush);
+        stream.close();
       }
+      // Closed above either way: the tab reconnects with Last-Event-ID and misses nothing.
+    })().catch(() => undefined);
+    return c.body(stream.body, 200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      'Transfer-Encoding': 'chunked',
+      Connection: 'keep-alive',
     });
   });
   return app;
