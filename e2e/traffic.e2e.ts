@@ -343,6 +343,14 @@ test('a client pointed at https:// on the plain-HTTP port: shown, with what to c
     timeout: LIVE_MS,
   });
   await row.getByRole('button').click();
+  await expect(page.getByTestId('traffic-what')).toContainText(
+    'TLS handshake (an https:// call, not read)',
+  );
+  // Nothing of the request was readable: no made-up request to copy or turn into code.
+  const inspector = page.locator('#traffic-inspector');
+  await expect(inspector.getByTestId('traffic-handshake')).toContainText('Encrypted bytes');
+  await expect(inspector.getByRole('button', { name: /Copy as curl/ })).toHaveCount(0);
+  await expect(inspector.getByText('Show as code')).toHaveCount(0);
   const diagnosis = page.getByTestId('traffic-diagnosis');
   await expect(diagnosis).toContainText('A TLS handshake arrived on this plain-HTTP port');
   await expect(diagnosis).toContainText('Use http:// in the base URL your code gives the debugger');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedCall } from '../api/traffic.ts';
 import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
-import { bearerOf, captureKind, decodeRequestBody } from './describe.ts';
+import { bearerOf, captureKind, decodeRequestBody, whatLabel } from './describe.ts';
 import { announce, matches, NO_FILTER } from './filter.ts';
 import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseCleared, parseHello } from './parse.ts';
 
@@ -79,6 +79,18 @@ describe('captureKind', () => {
         call(req({ method: 'GET', url: 'http://127.0.0.1:5173/sim/oauth2/authorize?x=1' })),
       ),
     ).toBe('authorize');
+  });
+
+  it('names a TLS handshake as one, not as the API call its unread bytes would guess', () => {
+    const handshake = call(req({ method: '', url: 'https://127.0.0.1:5173/' }));
+    const refused = { kind: 'https', reason: 'TLS' } as const;
+    expect(whatLabel({ refused }, captureKind(handshake))).toBe(
+      'TLS handshake (an https:// call, not read)',
+    );
+    expect(whatLabel({}, captureKind(handshake))).toBe('API call');
+    const member = call(req({ method: 'GET', url: 'http://x/public/v1/members/current' }));
+    const unreadable = { kind: 'unreadable', reason: 'a newline' } as const;
+    expect(whatLabel({ refused: unreadable }, captureKind(member))).toBe('members/current');
   });
 
   it('reads the Bearer token as sent, quotes and all', () => {

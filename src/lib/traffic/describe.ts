@@ -2,6 +2,7 @@
  * What a captured call is (token exchange, refresh, member call, other API call) and its bodies
  * decoded for reading: form fields, JSON, or text. Pure; secrets are marked, never shown here.
  */
+import type { CapturedCall } from '../api/traffic.ts';
 import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
 import { isRecord, tryParseJson } from '../oauth/guards.ts';
 import { SECRET_FIELDS } from '../oauth/tokenRequest.ts';
@@ -105,7 +106,7 @@ export function captureKind(call: UpstreamExchange): CaptureKind {
 }
 
 /** A one-line name for the list: "token: exchange", "token: refresh", "members/current", "GET documents". */
-export function kindLabel(kind: CaptureKind): string {
+function kindLabel(kind: CaptureKind): string {
   switch (kind) {
     case 'exchange':
       return 'code exchange';
@@ -118,6 +119,15 @@ export function kindLabel(kind: CaptureKind): string {
     case 'authorize':
       return 'authorize (consent screen)';
   }
+}
+
+/**
+ * What a captured call was, for the inspector: its kind's name, except a TLS handshake, which
+ * never became a request (its method and path were encrypted, and nobody decrypted them).
+ */
+export function whatLabel(call: Pick<CapturedCall, 'refused'>, kind: CaptureKind): string {
+  if (call.refused?.kind === 'https') return 'TLS handshake (an https:// call, not read)';
+  return kindLabel(kind);
 }
 
 /** The Bearer token a call sent, if any (quotes and spaces kept: the triage wants to see them). */
