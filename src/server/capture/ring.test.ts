@@ -89,6 +89,8 @@ describe('CaptureRing', () => {
     for (const call of copies) ring.add(call);
     const held = ring.list();
     expect(held.map(({ seq: _, ...call }) => call)).toEqual(sent);
+    // A call that was not refused has no `refused` key at all, as it came.
+    expect(held.map((c) => 'refused' in c)).toEqual(sent.map((c) => 'refused' in c));
     expect(held.map((c) => c.seq)).toEqual(range(1, 11));
     // Equal requests and responses are one object each, whatever else changes.
     expect(new Set(held.map((c) => c.request)).size).toBe(1);
@@ -144,6 +146,25 @@ describe('CaptureRing', () => {
     ring.add(capturedCall(2));
     expect(seen.map((e) => e.kind)).toEqual(['call', 'cleared']);
     expect(ring.list().map((c) => c.seq)).toEqual([2]);
+  });
+
+  it('tells a listener once however often it subscribed; one that leaves mid-event misses nothing else', () => {
+    const ring = new CaptureRing();
+    const seen: string[] = [];
+    const once = () => seen.push('once');
+    ring.subscribe(once);
+    ring.subscribe(once);
+    expect(ring.listenerCount).toBe(1);
+    const leaving = () => {
+      seen.push('leaving');
+      ring.unsubscribe(leaving);
+    };
+    ring.subscribe(leaving);
+    ring.subscribe(() => seen.push('last'));
+    ring.add(capturedCall(1));
+    ring.add(capturedCall(2));
+    expect(seen).toEqual(['once', 'leaving', 'last', 'once', 'last']);
+    expect(ring.listenerCount).toBe(2);
   });
 
   it('keeps nothing with CAPTURE=0', () => {

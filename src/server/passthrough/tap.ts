@@ -8,7 +8,8 @@ export class BodyTap {
   readonly limit: number;
   /** Every byte seen, kept or not; -1: the UTF-8 length of #text, counted when asked. */
   #size = 0;
-  #chunks: Uint8Array[] = [];
+  /** Made on the first chunk: a body already whole as a string (BodyTap.of) needs none. */
+  #chunks: Uint8Array[] | null = null;
   #kept = 0;
   #text: string | undefined;
 
@@ -53,7 +54,7 @@ export class BodyTap {
     const room = this.limit - this.#kept;
     if (room <= 0) return;
     const part = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
-    this.#chunks.push(part);
+    (this.#chunks ??= []).push(part);
     this.#kept += part.byteLength;
     this.#text = undefined;
   }
@@ -66,7 +67,7 @@ export class BodyTap {
   /** The kept bytes as UTF-8 (a character cut at the limit becomes U+FFFD). */
   text(): string {
     if (this.#text === undefined) {
-      const chunks = this.#chunks;
+      const chunks = this.#chunks ?? [];
       this.#text =
         chunks.length === 1
           ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength).toString()
