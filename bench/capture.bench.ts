@@ -342,8 +342,10 @@ async function screenDelayRows(short: boolean, distDir: string): Promise<BenchRo
     // Every call's end, as the server records it (the ring keeps only the last 1,000).
     const ends = new Map<number, number>();
     server.ring.subscribe((e) => {
-      if (e.kind === 'call' && e.call.userAgent === 'bench')
-        ends.set(e.call.seq, e.call.startedAt + e.call.durationMs);
+      if (e.kind !== 'call') return;
+      // Told as it is added: the newest call is the one.
+      const [call] = server.ring.since(server.ring.lastSeq - 1);
+      if (call?.userAgent === 'bench') ends.set(call.seq, call.startedAt + call.durationMs);
     });
     const painted = async () => {
       const rows = await page.evaluate(() => {

@@ -98,7 +98,7 @@ export function runLoad({
     for (let i = 0; i < connections; i++) {
       const socket = connect({ port, host: '127.0.0.1', noDelay: true });
       sockets.push(socket);
-      let buf = Buffer.alloc(0);
+      let buf: Buffer = Buffer.alloc(0);
       /** Where the request in flight is timed from (see `latencies`). */
       let from = 0;
       let got = false;

@@ -27,3 +27,5 @@ for (;;) {
   const end = head.startsWith('event: call') ? END.exec(head) : null;
   if (end) delays.push(Date.now() - (Number(end[1]) + Number(end[2])));
 }
+
+export {};
