@@ -348,7 +348,9 @@ test('a client pointed at https:// on the plain-HTTP port: shown, with what to c
   );
   // Nothing of the request was readable: no made-up request to copy or turn into code.
   const inspector = page.locator('#traffic-inspector');
-  await expect(inspector.getByTestId('traffic-handshake')).toContainText('Encrypted bytes');
+  await expect(inspector.getByTestId('traffic-handshake')).toContainText(
+    'The debugger answered 400 Bad Request and closed the connection.',
+  );
   await expect(inspector.getByRole('button', { name: /Copy as curl/ })).toHaveCount(0);
   await expect(inspector.getByText('Show as code')).toHaveCount(0);
   const diagnosis = page.getByTestId('traffic-diagnosis');
