@@ -65,6 +65,7 @@ export function createServerApp({ config, distDir, log, fetchImpl, capture }: Se
       fetchFor: upstream.fetchFor,
       onCall,
       previous: onCall && (() => ring.newest),
+      onRepeat: onCall && ((startedAt, durationMs) => void ring.addRepeat(startedAt, durationMs)),
     }),
   );
   if (distDir) app.route('/', createPages(distDir));

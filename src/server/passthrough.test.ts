@@ -4,12 +4,13 @@
  * Origin guards as every other route.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServerApp } from './app.ts';
 import { DEFAULT_SIM_CLIENT_ID, DEFAULT_SIM_CLIENT_SECRET, loadConfig } from './config.ts';
 import { listen } from './listen.ts';
 import { NOT_FOUND_BODY } from './simulator/app.ts';
 import { consentForm, freePort, rawExchange, rawStatus } from './test-helpers.ts';
+import { range } from './capture/fixtures.ts';
 import type { CaptureRing } from './capture/ring.ts';
 
 let origin = '';
@@ -155,6 +156,53 @@ describe('the simulator as upstream, in-process', () => {
     const same = JSON.stringify(refused!.response!.headers) === JSON.stringify(before);
     expect(refused!.response!.headers === before).toBe(same);
     expect(before).toContainEqual(['content-type', 'application/json']);
+  });
+
+  it('keeps a call exactly like the one before as a repeat, not built, and lists it whole', async () => {
+    const token = await accessToken();
+    const get = (userAgent: string) =>
+      `GET /public/v1/members/current HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Authorization: Bearer ${token}\r\nUser-Agent: ${userAgent}\r\n\r\n`;
+    const add = vi.spyOn(ring, 'add');
+    const repeat = vi.spyOn(ring, 'addRepeat');
+    try {
+      await onOneSocket(get('bench'), 5);
+      // The first is built; the others repeat it (one more is built if the Date header turns a
+      // second between two of them).
+      expect(add.mock.calls.length + repeat.mock.calls.length).toBe(5);
+      expect(repeat.mock.calls.length).toBeGreaterThanOrEqual(3);
+      // Another User-Agent: built, and listed as its own.
+      await onOneSocket(get('curl/8'), 1);
+      expect(add.mock.calls.length + repeat.mock.calls.length).toBe(6);
+      expect(repeat.mock.calls.length).toBeLessThanOrEqual(4);
+    } finally {
+      add.mockRestore();
+      repeat.mockRestore();
+    }
+    const calls = ring.list().filter((c) => c.localPath === '/public/v1/members/current');
+    expect(calls.map((c) => c.userAgent)).toEqual([
+      'bench',
+      'bench',
+      'bench',
+      'bench',
+      'bench',
+      'curl/8',
+    ]);
+    expect(calls.map((c) => c.seq)).toEqual(range(calls[0]!.seq, calls[0]!.seq + 5));
+    for (const [i, call] of calls.entries()) {
+      expect(call).toMatchObject({
+        upstream: 'simulator',
+        request: { method: 'GET', url: `${origin}/sim/public/v1/members/current`, body: null },
+        response: { status: 200, statusText: 'OK', truncated: false },
+        failure: null,
+        requestBodyTruncated: false,
+      });
+      expect(call.request.headers).toContainEqual(['authorization', `Bearer ${token}`]);
+      expect(JSON.parse(call.response!.body)).toMatchObject({ first_name: 'Dana' });
+      expect(call.durationMs).toBeGreaterThanOrEqual(0);
+      if (i > 0) expect(call.startedAt).toBeGreaterThanOrEqual(calls[i - 1]!.startedAt);
+    }
+    expect(calls[5]!.request).not.toBe(calls[4]!.request);
   });
 
   it('captures direct /sim calls too, but not the app’s own /api calls or /sim/_control', async () => {

@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
-import type { CapturedCall, RefusalKind } from '../lib/api/traffic.ts';
+import type { RefusalKind } from '../lib/api/traffic.ts';
+import type { NewestCall } from './capture/ring.ts';
 import type { ServerConfig } from './config.ts';
 import { DATA_HEADERS } from './guards.ts';
 import { upstreamRequestHeaders } from './passthrough/headers.ts';
@@ -32,7 +33,9 @@ export interface PassthroughOptions {
   /** Each call through, for the live capture. */
   onCall?: CallSink;
   /** The newest captured call (see HeaderList in passthrough/headers.ts). */
-  previous?: () => Pick<CapturedCall, 'request' | 'response'> | undefined;
+  previous?: () => NewestCall | undefined;
+  /** Keeps a call exactly like the newest one (see ProxyOptions). */
+  onRepeat?: (startedAt: number, durationMs: number) => void;
 }
 
 /** Node's request and response, when served by @hono/node-server (not in-process). */
@@ -130,6 +133,7 @@ export function createPassthrough(config: ServerConfig, options: PassthroughOpti
         maxBody: max,
         onCall,
         previous: options.previous,
+        onRepeat: options.onRepeat,
         breakClient: () => {
           const outgoing = bindings(c)?.outgoing;
           if (!outgoing) return false;

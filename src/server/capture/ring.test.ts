@@ -193,3 +193,45 @@ describe('CaptureRing', () => {
     );
   });
 });
+
+describe('CaptureRing.addRepeat', () => {
+  it('keeps a call like the newest one with its own seq and times, and tells listeners', () => {
+    const ring = new CaptureRing();
+    const events: RingEvent[] = [];
+    ring.subscribe((e) => events.push(e));
+    const first = ring.add(capturedCall(1))!;
+    expect(ring.addRepeat(first.startedAt + 7, 2.5)).toBe(2);
+    const [a, b] = ring.list();
+    expect(b).toEqual({ ...a, seq: 2, startedAt: first.startedAt + 7, durationMs: 2.5 });
+    // Kept as the same run: one request and response for both.
+    expect(b!.request).toBe(a!.request);
+    expect(b!.response).toBe(a!.response);
+    expect(events).toEqual([{ kind: 'call' }, { kind: 'call' }]);
+    expect(ring.capacity()).toMatchObject({ calls: 2, bytes: 2 * approximateSize(a!) });
+  });
+
+  it('keeps the bounds: the oldest calls go as repeats come', () => {
+    const ring = new CaptureRing({ maxCalls: 3 });
+    ring.add(capturedCall(1));
+    ring.add(capturedCall(2));
+    for (let i = 0; i < 5; i++) ring.addRepeat(1_800_000_000_000 + i, 1);
+    expect(ring.list().map((c) => c.seq)).toEqual([5, 6, 7]);
+    expect(ring.list().map((c) => c.startedAt)).toEqual(
+      range(1_800_000_000_002, 1_800_000_000_004),
+    );
+    expect(ring.capacity()).toMatchObject({ calls: 3, dropped: 4 });
+  });
+
+  it('keeps nothing with no newest call (empty, cleared) or with capture off', () => {
+    const ring = new CaptureRing();
+    expect(ring.addRepeat(1, 1)).toBeNull();
+    ring.add(capturedCall(1));
+    ring.clear();
+    expect(ring.addRepeat(1, 1)).toBeNull();
+    expect(ring.list()).toEqual([]);
+    const off = new CaptureRing({ enabled: false });
+    off.add(capturedCall(1));
+    expect(off.addRepeat(1, 1)).toBeNull();
+    expect(off.capacity().calls).toBe(0);
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import { capturedCall } from './fixtures.ts';
 import { CaptureRing } from './ring.ts';
-import { shareWithPrevious } from './share.ts';
+import { repeatsNewest, shareWithPrevious } from './share.ts';
 
 const call = (i: number, seq: number): CapturedCall => ({ ...capturedCall(i), seq });
 
@@ -66,5 +66,73 @@ describe('shareWithPrevious', () => {
     expect(new Set(held.map((c) => c.request)).size).toBe(1);
     expect(new Set(held.map((c) => c.response)).size).toBe(1);
     expect(held.map((c) => c.durationMs).slice(0, 2)).toEqual([9000, 9001]);
+  });
+});
+
+describe('repeatsNewest', () => {
+  /** The newest call as the ring keeps it, and the parts of a call exactly like it. */
+  const setup = () => {
+    const ring = new CaptureRing();
+    ring.add(capturedCall(1));
+    const newest = ring.newest!;
+    const request = {
+      method: newest.request.method,
+      url: `${newest.request.url}`,
+      headers: newest.request.headers,
+      environment: newest.upstream,
+      localPath: newest.localPath,
+      userAgent: newest.userAgent,
+    };
+    const response = { ...newest.response!, body: `${newest.response!.body}` };
+    return { ring, newest, request, body: newest.request.body, response };
+  };
+
+  it('is true for a call exactly like the newest one, its strings built afresh', () => {
+    const { newest, request, body, response } = setup();
+    expect(repeatsNewest(newest, request, body, false, response)).toBe(true);
+  });
+
+  it('is false when any field differs', () => {
+    const { newest, request, body, response } = setup();
+    const no = (changed: Partial<typeof request>, extra: Partial<typeof response> = {}) =>
+      expect(
+        repeatsNewest(newest, { ...request, ...changed }, body, false, { ...response, ...extra }),
+      ).toBe(false);
+    no({ method: 'PUT' });
+    no({ url: `${request.url}?x=1` });
+    no({ environment: 'us' });
+    no({ localPath: '/us/oauth2/access_token' });
+    no({ userAgent: null });
+    no({}, { status: 401 });
+    no({}, { statusText: 'Nope' });
+    no({}, { body: '{"error":"invalid_client"}' });
+    no({}, { truncated: true });
+    expect(repeatsNewest(newest, request, `${body}x`, false, response)).toBe(false);
+    expect(repeatsNewest(newest, request, null, false, response)).toBe(false);
+    expect(repeatsNewest(newest, request, body, true, response)).toBe(false);
+  });
+
+  it('takes header lists only as the very same list, not an equal copy', () => {
+    const { newest, request, body, response } = setup();
+    const copy = newest.request.headers.map(([k, v]) => [k, v] as [string, string]);
+    expect(repeatsNewest(newest, { ...request, headers: copy }, body, false, response)).toBe(false);
+    const answerCopy = response.headers.map(([k, v]) => [k, v] as [string, string]);
+    expect(repeatsNewest(newest, request, body, false, { ...response, headers: answerCopy })).toBe(
+      false,
+    );
+  });
+
+  it('is false when the newest call failed, was refused or has no answer', () => {
+    const { request, body, response } = setup();
+    // A partial answer that broke off: the same answer so far, and a failure.
+    const failed = new CaptureRing();
+    failed.add({ ...capturedCall(1), failure: { kind: 'unreachable', message: 'closed' } });
+    expect(repeatsNewest(failed.newest!, request, body, false, response)).toBe(false);
+    const unanswered = new CaptureRing();
+    unanswered.add({ ...capturedCall(1), response: null });
+    expect(repeatsNewest(unanswered.newest!, request, body, false, response)).toBe(false);
+    const refused = new CaptureRing();
+    refused.add({ ...capturedCall(1), refused: { kind: 'method', reason: 'TRACE' } });
+    expect(repeatsNewest(refused.newest!, request, body, false, response)).toBe(false);
   });
 });

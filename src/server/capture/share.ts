@@ -7,6 +7,7 @@
  */
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { Header, RecordedRequest, RecordedResponse } from '../../lib/api/wire.ts';
+import type { NewestCall } from './ring.ts';
 
 type NewCall = CapturedCall | Omit<CapturedCall, 'seq'>;
 
@@ -73,3 +74,49 @@ export const sameDetails = (a: CallDetails, b: CallDetails) =>
   a.userAgent === b.userAgent &&
   a.requestBodyTruncated === b.requestBodyTruncated &&
   a.refused === b.refused;
+
+/** What the pass-through has of a call's request before it builds the call (ProxyRequest). */
+export interface PassedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: readonly Header[];
+  readonly environment: CapturedCall['upstream'];
+  readonly localPath: string;
+  readonly userAgent: string | null;
+}
+
+/**
+ * True when a call that got `response` (no failure, not refused) would be kept exactly as the
+ * newest call but for its times: then the ring keeps it without it being built (addRepeat). Header
+ * lists count only as the very same list (HeaderList in passthrough/headers.ts returns the newest
+ * call's own when the pairs are the same); an equal list that is another object says no, and the
+ * call is built and shared by value as any other.
+ */
+export function repeatsNewest(
+  newest: NewestCall,
+  request: PassedRequest,
+  requestBody: string | null,
+  requestBodyTruncated: boolean,
+  response: RecordedResponse,
+): boolean {
+  const sent = newest.request;
+  const got = newest.response;
+  return (
+    got !== null &&
+    newest.failure === null &&
+    newest.refused === undefined &&
+    newest.requestBodyTruncated === requestBodyTruncated &&
+    newest.upstream === request.environment &&
+    sent.headers === request.headers &&
+    got.headers === response.headers &&
+    sent.method === request.method &&
+    sent.body === requestBody &&
+    got.status === response.status &&
+    got.statusText === response.statusText &&
+    got.truncated === response.truncated &&
+    sent.url === request.url &&
+    newest.localPath === request.localPath &&
+    newest.userAgent === request.userAgent &&
+    got.body === response.body
+  );
+}

@@ -9,6 +9,8 @@ import { STATUS_CODES } from 'node:http';
 import type { EnvironmentId } from '../../lib/oauth/environments.ts';
 import type { CapturedCall } from '../../lib/api/traffic.ts';
 import type { Header, RecordedResponse, UpstreamFailure } from '../../lib/api/wire.ts';
+import type { NewestCall } from '../capture/ring.ts';
+import { repeatsNewest } from '../capture/share.ts';
 import { Deadline, describeNetworkError, initWithDeadline } from '../forward.ts';
 import { clientResponseHeaders, headerPairs, HeaderList } from './headers.ts';
 import { wholeBody } from './lightweight.ts';
@@ -42,9 +44,11 @@ export interface ProxyOptions {
   onCall?: CallSink;
   /**
    * The newest captured call: an answer with the same headers is recorded with its header list
-   * (see HeaderList).
+   * (see HeaderList), and a call exactly like it is kept by `onRepeat`.
    */
-  previous?: () => Pick<CapturedCall, 'response'> | undefined;
+  previous?: () => NewestCall | undefined;
+  /** Keeps a call exactly like `previous()` but for its times (CaptureRing.addRepeat). */
+  onRepeat?: (startedAt: number, durationMs: number) => void;
   /**
    * Breaks the client's connection at once, when the answer being streamed to it breaks off;
    * false when there is none to break (in-process), and the stream errors instead.
@@ -90,6 +94,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
     requestTap = BodyTap.of(body);
   }
 
+  const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
   const record = (response: RecordedResponse | null, failure: UpstreamFailure | null) => {
     if (!onCall) return;
     onCall({
@@ -97,7 +102,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
       // not change the object's shape (which costs an allocation per call).
       seq: 0,
       startedAt,
-      durationMs: Math.round((performance.now() - t0) * 10) / 10,
+      durationMs: elapsed(),
       request: {
         method: req.method,
         url: req.url,
@@ -186,11 +191,31 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
     body: tap ? tap.text() : '',
     truncated: tap?.truncated ?? false,
   });
+  /** A whole answer: kept as a repeat when the call is exactly the newest one, else built. */
+  const answered = (tap: BodyTap | null) => {
+    if (!onCall) return;
+    const response = recorded(tap);
+    const newest = options.previous?.();
+    if (
+      options.onRepeat &&
+      newest &&
+      repeatsNewest(
+        newest,
+        req,
+        requestTap ? requestTap.text() : null,
+        requestTap?.truncated ?? false,
+        response,
+      )
+    ) {
+      return options.onRepeat(startedAt, elapsed());
+    }
+    record(response, null);
+  };
 
   // In-process: the simulator's answer is already whole.
   if (whole !== undefined || res.body === null) {
     deadline.clear();
-    if (onCall) record(recorded(whole ? BodyTap.of(whole) : null), null);
+    if (onCall) answered(whole ? BodyTap.of(whole) : null);
     return new Response((whole ?? null) as string | Bytes | null, { status, headers });
   }
 
@@ -204,7 +229,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
       const step = await reader.read();
       if (step.done) {
         deadline.clear();
-        if (onCall) record(recorded(tap), null);
+        answered(tap);
         return new Response(headSize ? concat(head, headSize) : null, { status, headers });
       }
       tap.add(step.value);
@@ -237,7 +262,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
     ended = true;
     if (error === undefined) {
       deadline.clear();
-      return record(recorded(tap), null);
+      return answered(tap);
     }
     const expired = deadline.expired;
     deadline.cancel(error);
