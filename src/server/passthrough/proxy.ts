@@ -184,17 +184,17 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   const decoded = whole === undefined && upstreamHeaders.has('content-encoding');
   const received = onCall ? new HeaderList(options.previous?.()?.response?.headers) : undefined;
   const headers = clientResponseHeaders(upstreamHeaders, decoded, received);
-  const recorded = (tap: BodyTap | null): RecordedResponse => ({
+  const recorded = (body: string, truncated: boolean): RecordedResponse => ({
     status,
     statusText: whole === undefined ? res.statusText : (STATUS_CODES[status] ?? ''),
     headers: received?.list() ?? [],
-    body: tap ? tap.text() : '',
-    truncated: tap?.truncated ?? false,
+    body,
+    truncated,
   });
   /** A whole answer: kept as a repeat when the call is exactly the newest one, else built. */
-  const answered = (tap: BodyTap | null) => {
+  const answered = (body: string, truncated: boolean) => {
     if (!onCall) return;
-    const response = recorded(tap);
+    const response = recorded(body, truncated);
     const newest = options.previous?.();
     if (
       options.onRepeat &&
@@ -215,7 +215,16 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
   // In-process: the simulator's answer is already whole.
   if (whole !== undefined || res.body === null) {
     deadline.clear();
-    if (onCall) answered(whole ? BodyTap.of(whole) : null);
+    if (onCall) {
+      // A short text answer (the simulator's) is its own capture: no tap is made for it. Under the
+      // capture bench's load, p50 latency read 0.995× of what it was with a tap (90 % interval
+      // 0.991-0.997; an A/B of a scratch version in one server process, 6 processes × 45 rounds).
+      if (typeof whole === 'string' && BodyTap.keepsWhole(whole)) answered(whole, false);
+      else if (whole) {
+        const tap = BodyTap.of(whole);
+        answered(tap.text(), tap.truncated);
+      } else answered('', false);
+    }
     return new Response((whole ?? null) as string | Bytes | null, { status, headers });
   }
 
@@ -229,7 +238,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
       const step = await reader.read();
       if (step.done) {
         deadline.clear();
-        answered(tap);
+        if (onCall) answered(tap.text(), tap.truncated);
         return new Response(headSize ? concat(head, headSize) : null, { status, headers });
       }
       tap.add(step.value);
@@ -248,7 +257,7 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
           kind: 'unreachable',
           message: `the connection closed after ${got}: the answer is incomplete`,
         };
-    record(recorded(tap), failure);
+    record(recorded(tap.text(), tap.truncated), failure);
     return deadline.expired
       ? proxyError(504, 'upstream_timeout', failure.message)
       : proxyError(502, 'upstream_unreachable', failure.message);
@@ -262,14 +271,18 @@ export async function proxy(req: ProxyRequest, options: ProxyOptions): Promise<R
     ended = true;
     if (error === undefined) {
       deadline.clear();
-      return answered(tap);
+      if (onCall) answered(tap.text(), tap.truncated);
+      return;
     }
     const expired = deadline.expired;
     deadline.cancel(error);
     let message = `the answer broke off after ${tap.size} body bytes`;
     if (expired) message = `${timeoutMessage} (the body stopped after ${tap.size} bytes)`;
     if (clientGone) message = `the client closed the connection after ${tap.size} body bytes`;
-    record(recorded(tap), { kind: expired ? 'timeout' : 'unreachable', message });
+    record(recorded(tap.text(), tap.truncated), {
+      kind: expired ? 'timeout' : 'unreachable',
+      message,
+    });
   };
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -25,6 +25,15 @@ describe('BodyTap', () => {
     expect(BodyTap.of(bytes('xyz'), 2).text()).toBe('xy');
   });
 
+  it('says which strings are kept whole whatever their characters, as BodyTap.of keeps them', () => {
+    // 21 characters of up to 3 bytes each fit in 64; 22 may not.
+    expect(BodyTap.keepsWhole('€'.repeat(21), 64)).toBe(true);
+    expect(BodyTap.keepsWhole('a'.repeat(22), 64)).toBe(false);
+    expect(BodyTap.keepsWhole('', 64)).toBe(true);
+    const euros = BodyTap.of('€'.repeat(21), 64);
+    expect([euros.text(), euros.truncated]).toEqual(['€'.repeat(21), false]);
+  });
+
   it('a whole string short enough is kept without counting its bytes until asked', () => {
     // 21 characters of 3 bytes each: 63 bytes, within 64 whatever they are.
     const euros = BodyTap.of('€'.repeat(21), 64);

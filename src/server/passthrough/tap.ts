@@ -24,10 +24,9 @@ export class BodyTap {
       tap.add(body);
       return tap;
     }
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: a string this short is within the limit,
-    // and its bytes are counted only if someone asks (the capture of a simulator's answer, on
-    // every call, never does).
-    if (body.length * 3 <= limit) {
+    // Its bytes are counted only if someone asks (the capture of a simulator's answer, on every
+    // call, never does).
+    if (BodyTap.keepsWhole(body, limit)) {
       tap.#size = -1;
       tap.#text = body;
       return tap;
@@ -41,6 +40,14 @@ export class BodyTap {
     tap.#kept = bytes;
     tap.#text = body;
     return tap;
+  }
+
+  /**
+   * True when a string is short enough to be kept as it is, whatever its characters: UTF-8 takes
+   * at most 3 bytes per UTF-16 unit. Such a body needs no tap at all: its text is itself, uncut.
+   */
+  static keepsWhole(body: string, limit = CAPTURE_BODY_LIMIT): boolean {
+    return body.length * 3 <= limit;
   }
 
   /** Every byte seen, kept or not. */
