@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedCall } from '../api/traffic.ts';
 import type { RecordedRequest, UpstreamExchange } from '../api/wire.ts';
-import { bearerOf, captureKind, decodeRequestBody, whatLabel } from './describe.ts';
+import { answerClosed, bearerOf, captureKind, decodeRequestBody, whatLabel } from './describe.ts';
 import { announce, matches, NO_FILTER } from './filter.ts';
 import { OUT_OF_STEP, parseCallEvent, parseCallRun, parseCleared, parseHello } from './parse.ts';
 
@@ -91,6 +91,17 @@ describe('captureKind', () => {
     const member = call(req({ method: 'GET', url: 'http://x/public/v1/members/current' }));
     const unreadable = { kind: 'unreadable', reason: 'a newline' } as const;
     expect(whatLabel({ refused: unreadable }, captureKind(member))).toBe('members/current');
+  });
+
+  it('reads from the recorded answer whether it closed the connection', () => {
+    const answer = (headers: [string, string][]) => ({
+      response: { status: 400, statusText: 'Bad Request', headers, body: '', truncated: false },
+    });
+    expect(answerClosed(answer([['Connection', 'close']]))).toBe(true);
+    expect(answerClosed(answer([['connection', 'Keep-Alive, Close']]))).toBe(true);
+    expect(answerClosed(answer([['connection', 'keep-alive']]))).toBe(false);
+    expect(answerClosed(answer([['x-note', 'close']]))).toBe(false);
+    expect(answerClosed({ response: null })).toBe(false);
   });
 
   it('reads the Bearer token as sent, quotes and all', () => {

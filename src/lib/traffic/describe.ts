@@ -122,13 +122,20 @@ function kindLabel(kind: CaptureKind): string {
 }
 
 /**
- * What a captured call was, for the inspector: its kind's name, except a TLS handshake, which
- * never became a request (its method and path were encrypted, and nobody decrypted them).
+ * A client that spoke https:// to this plain-HTTP port: the call never became a request (its
+ * method and path were encrypted, and nobody decrypted them).
  */
+export const isHandshake = (call: Pick<CapturedCall, 'refused'>) => call.refused?.kind === 'https';
+
+/** What a captured call was, for the inspector: its kind's name, or a TLS handshake. */
 export function whatLabel(call: Pick<CapturedCall, 'refused'>, kind: CaptureKind): string {
-  if (call.refused?.kind === 'https') return 'TLS handshake (an https:// call, not read)';
+  if (isHandshake(call)) return 'TLS handshake (an https:// call, not read)';
   return kindLabel(kind);
 }
+
+/** The recorded answer said it closed the connection (`Connection: close`). */
+export const answerClosed = (call: Pick<UpstreamExchange, 'response'>) =>
+  /\bclose\b/i.test(header(call.response?.headers ?? [], 'connection') ?? '');
 
 /** The Bearer token a call sent, if any (quotes and spaces kept: the triage wants to see them). */
 export function bearerOf(call: UpstreamExchange): string | null {
