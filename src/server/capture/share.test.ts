@@ -70,21 +70,29 @@ describe('shareWithPrevious', () => {
 });
 
 describe('repeatsNewest', () => {
-  /** The newest call as the ring keeps it, and the parts of a call exactly like it. */
-  const setup = () => {
+  type Call = Omit<CapturedCall, 'seq'>;
+  /**
+   * The ring's newest call once it keeps `kept`, and the parts of a call `sent`: its strings built
+   * afresh, its header lists the newest call's own (as HeaderList hands them back when equal).
+   */
+  const setup = (kept: Call = capturedCall(1), sent: Call = capturedCall(1)) => {
     const ring = new CaptureRing();
-    ring.add(capturedCall(1));
+    ring.add(kept);
     const newest = ring.newest!;
     const request = {
-      method: newest.request.method,
-      url: `${newest.request.url}`,
+      method: sent.request.method,
+      url: `${sent.request.url}`,
       headers: newest.request.headers,
-      environment: newest.upstream,
-      localPath: newest.localPath,
-      userAgent: newest.userAgent,
+      environment: sent.upstream,
+      localPath: `${sent.localPath}`,
+      userAgent: sent.userAgent,
     };
-    const response = { ...newest.response!, body: `${newest.response!.body}` };
-    return { ring, newest, request, body: newest.request.body, response };
+    const response = {
+      ...sent.response!,
+      headers: newest.response?.headers ?? sent.response!.headers,
+      body: `${sent.response!.body}`,
+    };
+    return { newest, request, body: sent.request.body, response };
   };
 
   it('is true for a call exactly like the newest one, its strings built afresh', () => {
@@ -112,6 +120,29 @@ describe('repeatsNewest', () => {
     expect(repeatsNewest(newest, request, body, true, response)).toBe(false);
   });
 
+  it('is false when the newest differs in any field a call has beyond its request and answer', () => {
+    // Every such field of a captured call, so a field added to calls and not to repeatsNewest fails.
+    const base: Call = { ...capturedCall(1), refused: undefined };
+    const times = ['seq', 'startedAt', 'durationMs', 'request', 'response'];
+    const fields = Object.keys(base).filter((k) => !times.includes(k));
+    expect(fields.sort()).toEqual(
+      ['failure', 'localPath', 'refused', 'requestBodyTruncated', 'upstream', 'userAgent'].sort(),
+    );
+    const other = (value: unknown) =>
+      typeof value === 'string'
+        ? `${value}-other`
+        : typeof value === 'boolean'
+          ? !value
+          : { kind: 'timeout', message: 'other' };
+    const same = setup(base, base);
+    expect(repeatsNewest(same.newest, same.request, same.body, false, same.response)).toBe(true);
+    for (const field of fields) {
+      const changed = { ...base, [field]: other(base[field as keyof Call]) } as Call;
+      const { newest, request, body, response } = setup(changed, base);
+      expect(repeatsNewest(newest, request, body, false, response), field).toBe(false);
+    }
+  });
+
   it('takes header lists only as the very same list, not an equal copy', () => {
     const { newest, request, body, response } = setup();
     const copy = newest.request.headers.map(([k, v]) => [k, v] as [string, string]);
@@ -123,16 +154,13 @@ describe('repeatsNewest', () => {
   });
 
   it('is false when the newest call failed, was refused or has no answer', () => {
-    const { request, body, response } = setup();
+    const no = (kept: Call) => {
+      const { newest, request, body, response } = setup(kept);
+      expect(repeatsNewest(newest, request, body, false, response)).toBe(false);
+    };
     // A partial answer that broke off: the same answer so far, and a failure.
-    const failed = new CaptureRing();
-    failed.add({ ...capturedCall(1), failure: { kind: 'unreachable', message: 'closed' } });
-    expect(repeatsNewest(failed.newest!, request, body, false, response)).toBe(false);
-    const unanswered = new CaptureRing();
-    unanswered.add({ ...capturedCall(1), response: null });
-    expect(repeatsNewest(unanswered.newest!, request, body, false, response)).toBe(false);
-    const refused = new CaptureRing();
-    refused.add({ ...capturedCall(1), refused: { kind: 'method', reason: 'TRACE' } });
-    expect(repeatsNewest(refused.newest!, request, body, false, response)).toBe(false);
+    no({ ...capturedCall(1), failure: { kind: 'unreachable', message: 'closed' } });
+    no({ ...capturedCall(1), refused: { kind: 'method', reason: 'TRACE' } });
+    no({ ...capturedCall(1), response: null });
   });
 });
